@@ -1,0 +1,43 @@
+"""The `coman-graph` command line: one typer app, a module per command group."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from coman_graph.cli import data, db
+from coman_graph.cli.context import err_console, global_options
+from coman_graph.datasets.idx import IdxError
+from coman_graph.errors import ComanError
+
+app = typer.Typer(
+    name="coman-graph",
+    help="Graph-database-native ComAN: learn handwritten digits from a few examples, in Cypher.\n\n"
+    "Exit codes: 0 ok, 1 failure, 2 usage, 3 graph server, 4 bad input, 5 migration.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.callback()(global_options)
+app.add_typer(db.app, name="db")
+app.add_typer(data.app, name="data")
+
+
+def _fail(message: object, code: int) -> None:
+    err_console.print(f"[red]error:[/red] {message}", highlight=False)
+    sys.exit(code)
+
+
+def main() -> None:
+    """Entry point: run the app, turning known errors into one line and an exit code."""
+    try:
+        app()
+    except ComanError as exc:
+        _fail(exc, exc.exit_code)
+    except IdxError as exc:
+        _fail(exc, 4)
+    except ValueError as exc:
+        if type(exc).__name__ != "SensingError":
+            raise
+        _fail(exc, 4)

@@ -1,0 +1,1 @@
+"""Datasets: the MNIST IDX reader, provisioning, few-shot protocols and augmentation."""

@@ -1,0 +1,1 @@
+"""Graph store: connection config, the embedded ArcadeDB server, migrations and named queries."""

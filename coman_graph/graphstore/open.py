@@ -1,0 +1,42 @@
+"""Open the configured graph store: an external Bolt server, or the embedded default.
+
+With no ``NEO4J_URI`` (or ``--uri``), the embedded ArcadeDB server is started on
+demand. Pending migrations are applied before first use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coman_graph.graphstore.config import ConnectionConfig, default_server_dir, external_config
+from coman_graph.graphstore.connection import GraphStore, connect
+from coman_graph.graphstore.embedded import EmbeddedServer
+from coman_graph.graphstore.migrations import migrate
+
+
+def resolve(
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+    server_dir: Path | None = None,
+) -> ConnectionConfig:
+    """The external server's settings, or the embedded server's (started if needed)."""
+    config = external_config(uri, user, password, database)
+    if config is not None:
+        return config
+    server = EmbeddedServer(server_dir or default_server_dir())
+    server.start()
+    return server.config()
+
+
+def open_store(config: ConnectionConfig, apply_migrations: bool = True) -> GraphStore:
+    """Connect to ``config`` and bring its schema up to date."""
+    store = connect(config)
+    if apply_migrations:
+        try:
+            migrate(store)
+        except Exception:
+            store.close()
+            raise
+    return store

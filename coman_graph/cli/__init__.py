@@ -8,6 +8,9 @@ import typer
 
 from coman_graph.cli import data, db
 from coman_graph.cli.context import err_console, global_options
+from coman_graph.cli.ingest import ingest_command
+from coman_graph.cli.query import query_command
+from coman_graph.cli.sample import show_sample
 from coman_graph.datasets.idx import IdxError
 from coman_graph.errors import ComanError
 
@@ -22,6 +25,9 @@ app = typer.Typer(
 app.callback()(global_options)
 app.add_typer(db.app, name="db")
 app.add_typer(data.app, name="data")
+app.command("ingest")(ingest_command)
+app.command("query")(query_command)
+app.command("show-sample")(show_sample)
 
 
 def _fail(message: object, code: int) -> None:

@@ -1,0 +1,184 @@
+"""Sense selected MNIST samples in a process pool and write them with batched, parameterised Cypher.
+
+Writes are idempotent: a sample already stored (same sample id) is skipped, so
+an interrupted ingest re-run finishes the job, and two overlapping ingests
+store each sample once. Images that cannot be sensed are reported and skipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from coman_graph.datasets.mnist import load_split
+from coman_graph.datasets.selection import SampleSpec, content_hash
+from coman_graph.graphstore.connection import GraphStore
+from coman_graph.sensing import SensingError
+from coman_graph.sensing.pipeline import sense
+from coman_graph.sensing.scales import PARAMETER_SCALE, SCALES, Scale
+from coman_graph.sensing.structural_graph import SEGMENT_KIND, WILDCARD, StructuralGraph
+
+BATCH_SIZE = 250
+
+#: The kind of a unit as a parameter: the exact kind (EndPoint, CornerPoint, JunctionPoint,
+#: Point; Segment), then "any point" (or "any segment"), then the wildcard. Lowering a
+#: concept unit's kind (operator R_sp) raises the level of this parameter.
+KIND_PARAMETER = "kind_code"
+KIND_SCALE = Scale("kind", ("kind", "family"), (4, 1))
+
+
+def kind_codes(kind: str) -> list[str]:
+    family = SEGMENT_KIND if kind == SEGMENT_KIND else "point"
+    return [kind, family, WILDCARD]
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did: samples written, already present, and failed (id, reason)."""
+
+    written: int = 0
+    skipped: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def sample_row(spec: SampleSpec, graph: StructuralGraph, image_hash: str) -> dict[str, Any]:
+    """The ``ingest/write-samples`` row of one sensed sample."""
+    sid = spec.sample_id
+    units = []
+    bounds = []
+    for unit in graph.units:
+        props: dict[str, Any] = {
+            "unit_id": f"{sid}#{unit.key}",
+            "sample_id": sid,
+            "key": unit.key,
+            "kind": unit.kind,
+            "x": float(unit.x),
+            "y": float(unit.y),
+            "start": unit.key == graph.start_point,
+        }
+        props.update({name: list(codes) for name, codes in unit.params.items()})
+        props[KIND_PARAMETER] = kind_codes(unit.kind)
+        props["params"] = [KIND_PARAMETER, *sorted(unit.params)]
+        units.append({"kind": unit.kind, "props": props})
+        if unit.ends:
+            bounds.extend([unit.key, end] for end in unit.ends)
+    links = [
+        {
+            "source": link.source,
+            "target": link.target,
+            "props": {
+                **{name: list(codes) for name, codes in link.params.items()},
+                "params": sorted(link.params),
+            },
+        }
+        for link in graph.interconnections
+    ]
+    return {
+        "props": {
+            "sample_id": sid,
+            "dataset": "mnist",
+            "split": spec.split,
+            "index": spec.index,
+            "label": spec.label,
+            "augmentation": spec.augmentation,
+            "aug_seed": spec.aug_seed,
+            "content_hash": image_hash,
+            "loops": graph.loops,
+            "closed": graph.closed,
+            "threshold": graph.threshold,
+            "n_units": len(graph.units),
+            "n_links": len(graph.interconnections),
+        },
+        "units": units,
+        "bounds": bounds,
+        "links": links,
+    }
+
+
+def sense_spec(job: tuple[SampleSpec, str, int]) -> tuple[SampleSpec, dict | None, str | None]:
+    """Worker: sense one sample; returns (spec, row, None) or (spec, None, reason)."""
+    spec, method, seed = job
+    image = spec.image(load_split(spec.split))  # type: ignore[arg-type]
+    try:
+        graph = sense(image, seed=seed, method=method)  # type: ignore[arg-type]
+    except SensingError as exc:
+        return spec, None, str(exc)
+    return spec, sample_row(spec, graph, content_hash(image)), None
+
+
+def write_scales(store: GraphStore) -> None:
+    """Store the scale definitions and level energies as (:Scale) nodes (idempotent)."""
+    users: dict[str, list[str]] = {KIND_SCALE.name: [KIND_PARAMETER]}
+    for parameter, scale_name in PARAMETER_SCALE.items():
+        users.setdefault(scale_name, []).append(parameter)
+    scales = [
+        {
+            "name": s.name,
+            "levels": [*s.level_names, WILDCARD],
+            "cells": [*s.cells, 1],
+            "energies": list(s.energies),
+            "parameters": sorted(users.get(s.name, [])),
+        }
+        for s in (*SCALES.values(), KIND_SCALE)
+    ]
+    store.run("ingest/write-scales", scales=scales)
+
+
+def _sensed(
+    jobs: list[tuple[SampleSpec, str, int]], workers: int
+) -> Iterator[tuple[SampleSpec, dict | None, str | None]]:
+    if workers <= 1 or len(jobs) < 8:
+        yield from map(sense_spec, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(sense_spec, jobs, chunksize=16)
+
+
+def ingest(
+    store: GraphStore,
+    specs: list[SampleSpec],
+    *,
+    method: str = "gng",
+    sensing_seed: int = 0,
+    workers: int = 2,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Sense and write every spec not yet stored; report progress per sample handled."""
+    summary = IngestSummary()
+    write_scales(store)
+    unique = list({spec.sample_id: spec for spec in specs}.values())
+    present: set[str] = set()
+    for start in range(0, len(unique), 5000):
+        ids = [spec.sample_id for spec in unique[start : start + 5000]]
+        present.update(row["sample_id"] for row in store.run("ingest/existing-samples", ids=ids))
+    summary.skipped = len(present)
+    if on_progress and present:
+        on_progress(len(present))
+    todo = [(spec, method, sensing_seed) for spec in unique if spec.sample_id not in present]
+    batch: list[dict] = []
+
+    def flush() -> None:
+        if batch:
+            result = store.run("ingest/write-samples", samples=batch, batch=uuid.uuid4().hex)
+            written = result[0]["written"] if result else 0
+            summary.written += written
+            summary.skipped += len(batch) - written
+            if on_progress:
+                on_progress(len(batch))
+            batch.clear()
+
+    for spec, row, reason in _sensed(todo, workers):
+        if row is None:
+            summary.failed.append((spec.sample_id, reason or "unknown"))
+            if on_progress:
+                on_progress(1)
+            continue
+        batch.append(row)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return summary

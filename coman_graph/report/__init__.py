@@ -1,0 +1,1 @@
+"""Reports: metrics, confusion matrices and PNG renders of samples and concepts."""

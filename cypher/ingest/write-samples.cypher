@@ -1,0 +1,52 @@
+// Write a batch of sensed samples with their units, BOUNDED_BY and INTERCONNECTS, atomically.
+// A sample that already exists is left untouched (idempotent; safe under concurrent ingests:
+// only the batch that created a sample writes its units). Kind labels are set at CREATE:
+// ArcadeDB cannot add a label to an existing node.
+// Parameters:
+//   $batch — a token unique to this call; marks the samples this call created
+//   $samples — list of {props: map (sample_id first), units: [{kind, props}], bounds: [[segment key, point key]], links: [{source, target, props}]}
+// Returns: written — the number of samples this call created
+UNWIND $samples AS s
+MERGE (x:Sample {sample_id: s.props.sample_id})
+ON CREATE SET x += s.props, x.ingest_batch = $batch
+WITH x, s
+WHERE x.ingest_batch = $batch
+CALL (x, s) {
+  UNWIND [u IN s.units WHERE u.kind = 'EndPoint'] AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:EndPoint {unit_id: u.props.unit_id})
+  SET n += u.props
+}
+CALL (x, s) {
+  UNWIND [u IN s.units WHERE u.kind = 'CornerPoint'] AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:CornerPoint {unit_id: u.props.unit_id})
+  SET n += u.props
+}
+CALL (x, s) {
+  UNWIND [u IN s.units WHERE u.kind = 'JunctionPoint'] AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:JunctionPoint {unit_id: u.props.unit_id})
+  SET n += u.props
+}
+CALL (x, s) {
+  UNWIND [u IN s.units WHERE u.kind = 'Point'] AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:Point {unit_id: u.props.unit_id})
+  SET n += u.props
+}
+CALL (x, s) {
+  UNWIND [u IN s.units WHERE u.kind = 'Segment'] AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:Segment {unit_id: u.props.unit_id})
+  SET n += u.props
+}
+CALL (x, s) {
+  UNWIND s.bounds AS b
+  MATCH (x)-[:HAS_UNIT]->(segment:Unit {key: b[0]})
+  MATCH (x)-[:HAS_UNIT]->(point:Unit {key: b[1]})
+  CREATE (segment)-[:BOUNDED_BY]->(point)
+}
+CALL (x, s) {
+  UNWIND s.links AS l
+  MATCH (x)-[:HAS_UNIT]->(a:Unit {key: l.source})
+  MATCH (x)-[:HAS_UNIT]->(b:Unit {key: l.target})
+  CREATE (a)-[r:INTERCONNECTS]->(b)
+  SET r += l.props
+}
+RETURN count(x) AS written

@@ -1,0 +1,39 @@
+// Open a compartment: a new concept of a class's detector neuron, copied from one sample at
+// the finest levels (units, BOUNDED_BY and INTERCONNECTS), with CORRESPONDS from each concept
+// unit to the sample unit it came from (step 1). The concept starts in status 'training'.
+// Parameters:
+//   $class — the digit class of the detector neuron
+//   $concept_id — id of the new concept
+//   $compartment — its number within the neuron
+//   $training — the training run that owns it
+//   $sample_id — the founding sample
+// Returns: units, links — copied
+MERGE (n:DetectorNeuron {class: $class})
+CREATE (n)-[:HAS_COMPARTMENT]->(c:Concept {concept_id: $concept_id})
+SET c.class = $class, c.compartment = $compartment, c.training = $training,
+    c.status = 'training', c.examples_seen = 0, c.stable_since = 0
+WITH c
+MATCH (s:Sample {sample_id: $sample_id})
+CALL (c, s) {
+  MATCH (s)-[:HAS_UNIT]->(u:Unit)
+  CREATE (c)-[:HAS_UNIT]->(cu:ConceptUnit {unit_id: $concept_id + '#' + u.key})
+  SET cu += u {.*, unit_id: $concept_id + '#' + u.key, sample_id: null},
+      cu.concept_id = $concept_id, cu.levels = [p IN u.params | 0]
+  CREATE (cu)-[:CORRESPONDS {sample_id: s.sample_id, step: 1}]->(u)
+  RETURN count(cu) AS units
+}
+CALL (c, s) {
+  MATCH (s)-[:HAS_UNIT]->(a:Unit)-[:BOUNDED_BY]->(b:Unit)
+  MATCH (c)-[:HAS_UNIT]->(ca:ConceptUnit {key: a.key})
+  MATCH (c)-[:HAS_UNIT]->(cb:ConceptUnit {key: b.key})
+  CREATE (ca)-[:BOUNDED_BY]->(cb)
+}
+CALL (c, s) {
+  MATCH (s)-[:HAS_UNIT]->(a:Unit)-[r:INTERCONNECTS]->(b:Unit)
+  MATCH (c)-[:HAS_UNIT]->(ca:ConceptUnit {key: a.key})
+  MATCH (c)-[:HAS_UNIT]->(cb:ConceptUnit {key: b.key})
+  CREATE (ca)-[q:INTERCONNECTS]->(cb)
+  SET q += properties(r), q.levels = [p IN r.params | 0]
+  RETURN count(q) AS links
+}
+RETURN units, links

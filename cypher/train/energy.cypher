@@ -1,0 +1,21 @@
+// Energy of a hypergraph (a concept or a sample), stored on it and returned (paper eq. 35-41).
+// E = sum over units of the energies of their parameters at their levels
+//   + sum over interconnections of the same. A sample's parameters are at level 0 (finest);
+// a concept unit's levels are in `levels`, parallel to `params`. The wildcard has energy 0.
+// Parameters:
+//   $id — a concept_id or a sample_id
+//   $energies — map parameter -> energies of its levels (from train/parameter-energies)
+// Returns: energy, units, links
+OPTIONAL MATCH (concept:Concept {concept_id: $id})
+OPTIONAL MATCH (sample:Sample {sample_id: $id})
+WITH coalesce(concept, sample) AS h
+OPTIONAL MATCH (h)-[:HAS_UNIT]->(u)
+WITH h, count(u) AS units,
+     sum(reduce(e = 0.0, i IN range(0, size(coalesce(u.params, [])) - 1) |
+       e + $energies[u.params[i]][coalesce(u.levels[i], 0)])) AS unit_energy
+OPTIONAL MATCH (h)-[:HAS_UNIT]->()-[r:INTERCONNECTS]->()
+WITH h, units, unit_energy, count(r) AS links,
+     sum(reduce(e = 0.0, i IN range(0, size(coalesce(r.params, [])) - 1) |
+       e + $energies[r.params[i]][coalesce(r.levels[i], 0)])) AS link_energy
+SET h.energy = unit_energy + link_energy
+RETURN h.energy AS energy, units, links

@@ -44,9 +44,31 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def sample_row(spec: SampleSpec, graph: StructuralGraph, image_hash: str) -> dict[str, Any]:
+def flat_codes(codes: dict[str, Any], params: list[str]) -> list[str]:
+    """The codes of ``params`` (in that order) without their wildcards, end to end.
+
+    Concept matchers (cypher/train/compile-matcher) address sample codes by their
+    position in this list.
+    """
+    return [code for name in params for code in codes[name][:-1]]
+
+
+def spec_meta(spec: SampleSpec) -> dict[str, Any]:
+    """Where an MNIST sample comes from, as Sample properties."""
+    return {
+        "dataset": "mnist",
+        "split": spec.split,
+        "index": spec.index,
+        "label": spec.label,
+        "augmentation": spec.augmentation,
+        "aug_seed": spec.aug_seed,
+    }
+
+
+def sample_row(
+    sid: str, meta: dict[str, Any], graph: StructuralGraph, image_hash: str
+) -> dict[str, Any]:
     """The ``ingest/write-samples`` row of one sensed sample."""
-    sid = spec.sample_id
     units = []
     bounds = []
     for unit in graph.units:
@@ -62,6 +84,7 @@ def sample_row(spec: SampleSpec, graph: StructuralGraph, image_hash: str) -> dic
         props.update({name: list(codes) for name, codes in unit.params.items()})
         props[KIND_PARAMETER] = kind_codes(unit.kind)
         props["params"] = [KIND_PARAMETER, *sorted(unit.params)]
+        props["flat"] = flat_codes(props, props["params"])
         units.append({"kind": unit.kind, "props": props})
         if unit.ends:
             bounds.extend([unit.key, end] for end in unit.ends)
@@ -72,6 +95,7 @@ def sample_row(spec: SampleSpec, graph: StructuralGraph, image_hash: str) -> dic
             "props": {
                 **{name: list(codes) for name, codes in link.params.items()},
                 "params": sorted(link.params),
+                "flat": flat_codes(link.params, sorted(link.params)),
             },
         }
         for link in graph.interconnections
@@ -79,17 +103,13 @@ def sample_row(spec: SampleSpec, graph: StructuralGraph, image_hash: str) -> dic
     return {
         "props": {
             "sample_id": sid,
-            "dataset": "mnist",
-            "split": spec.split,
-            "index": spec.index,
-            "label": spec.label,
-            "augmentation": spec.augmentation,
-            "aug_seed": spec.aug_seed,
+            **meta,
             "content_hash": image_hash,
             "loops": graph.loops,
             "closed": graph.closed,
             "threshold": graph.threshold,
             "n_units": len(graph.units),
+            "n_segments": graph.count(SEGMENT_KIND),
             "n_links": len(graph.interconnections),
         },
         "units": units,
@@ -106,7 +126,13 @@ def sense_spec(job: tuple[SampleSpec, str, int]) -> tuple[SampleSpec, dict | Non
         graph = sense(image, seed=seed, method=method)  # type: ignore[arg-type]
     except SensingError as exc:
         return spec, None, str(exc)
-    return spec, sample_row(spec, graph, content_hash(image)), None
+    return spec, sample_row(spec.sample_id, spec_meta(spec), graph, content_hash(image)), None
+
+
+def write_rows(store: GraphStore, rows: list[dict[str, Any]]) -> int:
+    """Write sample rows in one batch; returns how many were new."""
+    result = store.run("ingest/write-samples", samples=rows, batch=uuid.uuid4().hex)
+    return result[0]["written"] if result else 0
 
 
 def write_scales(store: GraphStore) -> None:
@@ -163,8 +189,7 @@ def ingest(
 
     def flush() -> None:
         if batch:
-            result = store.run("ingest/write-samples", samples=batch, batch=uuid.uuid4().hex)
-            written = result[0]["written"] if result else 0
+            written = write_rows(store, batch)
             summary.written += written
             summary.skipped += len(batch) - written
             if on_progress:

@@ -7,10 +7,14 @@ import sys
 import typer
 
 from coman_graph.cli import data, db
+from coman_graph.cli.classify import classify_command
+from coman_graph.cli.concept import show_concept
 from coman_graph.cli.context import err_console, global_options
+from coman_graph.cli.evaluate import evaluate_command
 from coman_graph.cli.ingest import ingest_command
 from coman_graph.cli.query import query_command
 from coman_graph.cli.sample import show_sample
+from coman_graph.cli.train import train_command
 from coman_graph.datasets.idx import IdxError
 from coman_graph.errors import ComanError
 
@@ -26,8 +30,12 @@ app.callback()(global_options)
 app.add_typer(db.app, name="db")
 app.add_typer(data.app, name="data")
 app.command("ingest")(ingest_command)
+app.command("train")(train_command)
+app.command("classify")(classify_command)
+app.command("evaluate")(evaluate_command)
 app.command("query")(query_command)
 app.command("show-sample")(show_sample)
+app.command("show-concept")(show_concept)
 
 
 def _fail(message: object, code: int) -> None:

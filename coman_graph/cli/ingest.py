@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from coman_graph.cli.context import cli_context, console
+from coman_graph.cli.progress import progress_bar
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import parse_classes, pick_per_class, specs_for
 from coman_graph.errors import InputError
 from coman_graph.ingest import IngestSummary, ingest
-
-
-def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    )
 
 
 def print_summary(summary: IngestSummary) -> None:

@@ -14,7 +14,7 @@ from coman_graph.sensing.structural_graph import UNIT_KINDS
 
 
 def show_sample(
-    index: int = typer.Argument(..., help="Index of the image in the split."),
+    index: int = typer.Option(..., "--index", help="Index of the image in the split."),
     split: str = typer.Option("test", help="MNIST split: train or test."),
     png: Path = typer.Option(Path("sample.png"), help="Where to write the PNG."),
     seed: int = typer.Option(0, help="Seed of the GNG fit."),

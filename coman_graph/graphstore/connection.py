@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase
@@ -20,6 +21,19 @@ from coman_graph.graphstore.config import ConnectionConfig
 from coman_graph.graphstore.queries import load_query
 
 RETRIES = 5
+T = TypeVar("T")
+
+
+class Transaction:
+    """Named queries run inside one write transaction (see :meth:`GraphStore.transaction`)."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+        self._tx = tx
+
+    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        query = load_query(name)
+        query.check(params)
+        return [record.data() for record in self._tx.run(query.text, params)]
 
 
 def _is_retryable(exc: Exception) -> bool:
@@ -28,8 +42,22 @@ def _is_retryable(exc: Exception) -> bool:
     text = f"{getattr(exc, 'code', '')} {exc}"
     return any(
         marker in text
-        for marker in ("ConstraintValidation", "ConcurrentModification", "DuplicatedKey", "Locked")
+        for marker in (
+            "ConstraintValidation",
+            "ConcurrentModification",
+            "DuplicatedKey",
+            "Locked",
+            # ArcadeDB creates a type per label set on first use; racing creators lose this way.
+            "already exists",
+        )
     )
+
+
+def _reason(exc: Exception) -> str:
+    """The server's own words, on one line (ArcadeDB wraps them around the query text)."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    return lines[-1][:300] if lines else type(exc).__name__
 
 
 def connect(config: ConnectionConfig, connection_timeout: float = 5.0) -> GraphStore:
@@ -84,6 +112,17 @@ class GraphStore:
         query.check(params)
         return self.execute(query.text, label=name, **params)
 
+    def transaction(self, work: Callable[[Transaction], T]) -> T:
+        """Run ``work`` in one write transaction: all its queries commit together or not at all.
+
+        ``work`` may be called again if the transaction fails transiently.
+        """
+        try:
+            with self.driver.session(database=self.config.database) as session:
+                return session.execute_write(lambda tx: work(Transaction(tx)))
+        except (neo.Neo4jError, neo.DriverError) as exc:
+            raise GraphStoreError(f"transaction failed: {_reason(exc)}") from exc
+
     def execute(self, cypher: str, label: str | None = None, **params: Any) -> list[dict[str, Any]]:
         """Run one statement with parameters, retrying transient failures."""
         for attempt in range(RETRIES + 1):
@@ -102,7 +141,6 @@ class GraphStore:
                     continue
                 if isinstance(exc, neo.Neo4jError | neo.DriverError):
                     where = label or cypher.strip().splitlines()[0][:60]
-                    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    raise GraphStoreError(f"query {where} failed: {first}") from exc
+                    raise GraphStoreError(f"query {where} failed: {_reason(exc)}") from exc
                 raise
         raise AssertionError("unreachable")

@@ -9,15 +9,14 @@
 //   $concept_id — the concept
 //   $sample_id — the sample
 //   $step — the absorption step this correspondence belongs to
-//   $energies — map parameter -> energies of its levels
 // Returns: pairs, unit_energy — matched units and the energy they fill
 MATCH (c:Concept {concept_id: $concept_id})-[:HAS_UNIT]->(cu:ConceptUnit)
 MATCH (s:Sample {sample_id: $sample_id})-[:HAS_UNIT]->(su:Unit)
 WHERE (cu.kind = 'Segment') = (su.kind = 'Segment')
 WITH cu, su,
-     reduce(e = 0.0, i IN range(0, size(cu.params) - 1) |
-       e + $energies[cu.params[i]][head([l IN range(cu.levels[i], size(cu[cu.params[i]]) - 1)
-         WHERE su[cu.params[i]][l] = cu[cu.params[i]][l]])]) AS score
+     reduce(e = 0.0, j IN range(0, size(cu.match_index) - 1) |
+       e + CASE WHEN su.flat[cu.match_index[j]] = cu.match_code[j]
+                THEN cu.match_weight[j] ELSE 0.0 END) AS score
 WITH cu, su, score,
      score + CASE WHEN EXISTS { (cu)-[:CORRESPONDS]->(su) } THEN 1000.0 ELSE 0.0 END
        - 0.01 * ((cu.x - su.x) ^ 2 + (cu.y - su.y) ^ 2) AS rank

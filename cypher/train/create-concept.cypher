@@ -8,12 +8,12 @@
 //   $training — the training run that owns it
 //   $sample_id — the founding sample
 // Returns: units, links — copied
+MATCH (s:Sample {sample_id: $sample_id})
 MERGE (n:DetectorNeuron {class: $class})
 CREATE (n)-[:HAS_COMPARTMENT]->(c:Concept {concept_id: $concept_id})
 SET c.class = $class, c.compartment = $compartment, c.training = $training,
     c.status = 'training', c.examples_seen = 0, c.stable_since = 0
-WITH c
-MATCH (s:Sample {sample_id: $sample_id})
+WITH c, s
 CALL (c, s) {
   MATCH (s)-[:HAS_UNIT]->(u:Unit)
   CREATE (c)-[:HAS_UNIT]->(cu:ConceptUnit {unit_id: $concept_id + '#' + u.key})

@@ -6,14 +6,13 @@
 //   $concept_id — the concept
 //   $sample_id — the sample
 //   $step — the absorption step whose CORRESPONDS to use
-//   $energies — map parameter -> energies of its levels
 // Returns: links — matched interconnections, link_energy — the energy they fill
 MATCH (:Concept {concept_id: $concept_id})-[:HAS_UNIT]->(ca:ConceptUnit)-[r:INTERCONNECTS]->(cb:ConceptUnit)
 MATCH (ca)-[:CORRESPONDS {sample_id: $sample_id, step: $step}]->(sa:Unit)
 MATCH (cb)-[:CORRESPONDS {sample_id: $sample_id, step: $step}]->(sb:Unit)
 MATCH (sa)-[q:INTERCONNECTS]-(sb)
 WITH r, collect(q)[0] AS q
-WITH r, reduce(e = 0.0, i IN range(0, size(r.params) - 1) |
-       e + $energies[r.params[i]][head([l IN range(r.levels[i], size(r[r.params[i]]) - 1)
-         WHERE q[r.params[i]][l] = r[r.params[i]][l]])]) AS score
+WITH r, reduce(e = 0.0, j IN range(0, size(r.match_index) - 1) |
+       e + CASE WHEN q.flat[r.match_index[j]] = r.match_code[j]
+                THEN r.match_weight[j] ELSE 0.0 END) AS score
 RETURN count(r) AS links, coalesce(sum(score), 0.0) AS link_energy

@@ -1,0 +1,86 @@
+"""`coman-graph classify`: one image through the learned concepts, with its explanation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from coman_graph.cli.context import cli_context, console
+from coman_graph.datasets.image_file import read_digit_image
+from coman_graph.datasets.mnist import load_split
+from coman_graph.datasets.selection import SampleSpec, content_hash
+from coman_graph.errors import InputError
+from coman_graph.inference import RULES, classify
+from coman_graph.ingest import ingest, sample_row, write_rows, write_scales
+from coman_graph.report.render_explanation import render_explanation
+from coman_graph.sensing.pipeline import sense
+
+
+def classify_command(
+    ctx: typer.Context,
+    image: Path = typer.Argument(None, help="A digit image (PNG...); resized to 28x28."),
+    index: int = typer.Option(None, help="Or: the index of an MNIST image."),
+    split: str = typer.Option("test", help="Split of --index: train or test."),
+    rule: str = typer.Option("explained", help=f"Activation rule: {', '.join(RULES)}."),
+    explain: bool = typer.Option(False, help="List which concept units matched which units."),
+    png: Path = typer.Option(None, help="With --explain: draw the match over the digit."),
+) -> None:
+    """Classify one image: the winning class and every neuron's activation."""
+    if (image is None) == (index is None):
+        raise InputError("give exactly one of IMAGE or --index")
+    if rule not in RULES:
+        raise InputError(f"unknown rule {rule!r}: expected one of {', '.join(RULES)}")
+    with cli_context(ctx).store() as store:
+        if image is not None:
+            pixels = read_digit_image(image)
+            sample_id = f"file/{content_hash(pixels)}"
+            meta = {"dataset": "file", "split": "external", "source": str(image)}
+            write_scales(store)
+            write_rows(store, [sample_row(sample_id, meta, sense(pixels), content_hash(pixels))])
+        else:
+            data = load_split(split)  # type: ignore[arg-type]
+            if not 0 <= index < len(data):
+                raise InputError(f"--index {index}: {split} holds indices 0-{len(data) - 1}")
+            spec = SampleSpec(split, index, int(data.labels[index]))
+            pixels, sample_id = spec.image(data), spec.sample_id
+            summary = ingest(store, [spec], workers=1)
+            if summary.failed:
+                raise InputError(f"{sample_id}: {summary.failed[0][1]}")
+        decisions = classify(store, [sample_id], rule=rule, workers=1)
+        if not decisions or decisions[0].winner is None:
+            raise InputError("no trained concepts: run `coman-graph train` first")
+        decision = decisions[0]
+        label = f" (label {decision.label})" if decision.label is not None else ""
+        console.print(f"{sample_id}{label}: class [bold]{decision.winner}[/bold]")
+        table = Table("neuron", "activation", "best compartment", "fill", "coverage")
+        seen: set[int] = set()
+        for row in decision.ranked:
+            if row["class"] not in seen:
+                seen.add(row["class"])
+                table.add_row(
+                    str(row["class"]),
+                    f"{row['activation']:.3f}",
+                    row["concept_id"],
+                    f"{row['fill']:.3f}",
+                    f"{row['coverage']:.3f}",
+                )
+        console.print(table)
+        if explain:
+            winner = decision.ranked[0]["concept_id"]
+            pairs = store.run("infer/explain", sample_id=sample_id, concept_id=winner)
+            matched = Table("concept unit", "kind", "sample unit", "kind", "energy filled")
+            for pair in pairs:
+                matched.add_row(
+                    pair["concept_unit"],
+                    pair["concept_kind"],
+                    pair["sample_unit"],
+                    pair["sample_kind"],
+                    f"{pair['score']:.1f}",
+                )
+            console.print(f"winner {winner}: {len(pairs)} unit pairs")
+            console.print(matched)
+            if png is not None:
+                render_explanation(pixels, pairs, png, f"{sample_id} -> {winner}")
+                console.print(f"-> {png}")

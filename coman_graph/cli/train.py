@@ -1,0 +1,57 @@
+"""`coman-graph train`: form the concepts of each class from a few examples, in the database."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from coman_graph.cli.context import cli_context, console
+from coman_graph.cli.ingest import print_summary
+from coman_graph.cli.progress import phase_starter, progress_bar
+from coman_graph.datasets.mnist import load_split
+from coman_graph.datasets.protocols import Protocol, absorption_order, training_specs
+from coman_graph.datasets.selection import parse_classes
+from coman_graph.ingest import ingest
+from coman_graph.learning import TrainingConfig, train_class
+
+
+def train_command(
+    ctx: typer.Context,
+    classes: str = typer.Option(None, help="Digits to train, e.g. 1,2,3 (default all)."),
+    per_class: int = typer.Option(5, help="Unique training images per class."),
+    augment: int = typer.Option(10, help="Seeded augmentations of each training image."),
+    seed: int = typer.Option(0, help="Seed of the image draw, augmentations and absorption order."),
+    compartment_loss: float = typer.Option(
+        TrainingConfig.compartment_loss,
+        help="Open a new compartment when absorbing an example would leave the best concept "
+        "with less than (1 - this) of its founding energy.",
+    ),
+    workers: int = typer.Option(2, help="Sensing processes for missing samples."),
+) -> None:
+    """Train each class's detector neuron: one pass, no backpropagation, inside the database.
+
+    Missing training samples are sensed and ingested first. Re-running continues an
+    interrupted training; a finished class's concepts are replaced atomically.
+    """
+    digits = parse_classes(classes)
+    protocol = Protocol("custom", digits, per_class, augment)
+    specs = training_specs(protocol, load_split("train"), seed)
+    config = TrainingConfig(compartment_loss)
+    table = Table("class", "examples", "absorbed now", "compartments", "energies (bits)")
+    with cli_context(ctx).store() as store, progress_bar() as bar:
+        start = phase_starter(bar)
+        summary = ingest(store, specs, workers=workers, on_progress=start("ingest", len(specs)))
+        advance = start("train", len(specs))
+        for digit in digits:
+            order = absorption_order(specs, digit, seed)
+            result = train_class(store, digit, order, config, on_step=lambda: advance(1))
+            energies = ", ".join(f"{c.energy:.0f}" for c in result.compartments)
+            table.add_row(
+                str(digit),
+                str(len(order)),
+                str(result.steps),
+                str(len(result.compartments)),
+                energies,
+            )
+    print_summary(summary)
+    console.print(table)

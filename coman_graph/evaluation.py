@@ -1,0 +1,228 @@
+"""A protocol evaluated end to end: ingest what is missing, train, classify, score, baselines.
+
+The learning and the decisions happen in the database (see learning.py and
+inference.py); this module strings the phases together, times them, scores the
+decisions against the labels of ALL the protocol's test images (an image that
+cannot be sensed counts as an error, never as filtered out), runs the pixel
+baselines on exactly the same training images, and records the run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coman_graph.baselines import nearest_neighbour, rbf_svm
+from coman_graph.datasets.mnist import load_split
+from coman_graph.datasets.protocols import (
+    Protocol,
+    absorption_order,
+    test_specs,
+    training_specs,
+)
+from coman_graph.datasets.selection import SampleSpec
+from coman_graph.graphstore.connection import GraphStore
+from coman_graph.inference import Decision, classify, record_run
+from coman_graph.ingest import IngestSummary, ingest
+from coman_graph.learning import TrainingConfig, train_class
+from coman_graph.report.confusion import render_confusion, render_confusion_pair
+from coman_graph.report.metrics import Metrics, classification_metrics
+
+#: Progress hooks: start(phase, total) returns an advance(n) callback.
+ProgressStart = Callable[[str, int], Callable[[int], None]]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One timed phase: how many items in how many seconds."""
+
+    name: str
+    items: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.items / self.seconds if self.seconds > 0 else float("inf")
+
+
+@dataclass
+class Evaluation:
+    """Everything an evaluation produced."""
+
+    run_id: str
+    protocol: Protocol
+    params: dict[str, Any]
+    metrics: Metrics
+    baselines: dict[str, Metrics]
+    phases: list[Phase] = field(default_factory=list)
+    compartments: dict[int, int] = field(default_factory=dict)
+    ingest_failures: list[tuple[str, str]] = field(default_factory=list)
+    rule_metrics: dict[str, Metrics] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "protocol": self.protocol.name,
+            "params": self.params,
+            "metrics": self.metrics.to_dict(),
+            "baselines": {name: m.to_dict() for name, m in self.baselines.items()},
+            "rules": {name: m.to_dict() for name, m in self.rule_metrics.items()},
+            "phases": [
+                {
+                    "phase": p.name,
+                    "items": p.items,
+                    "seconds": round(p.seconds, 2),
+                    "per_second": round(p.rate, 1),
+                }
+                for p in self.phases
+            ],
+            "compartments": self.compartments,
+            "unsensable": len(self.ingest_failures),
+        }
+
+
+def _no_progress(_: str, __: int) -> Callable[[int], None]:
+    return lambda _n: None
+
+
+def _predictions(specs: list[SampleSpec], decisions: list[Decision]) -> list[int | None]:
+    winners = {d.sample_id: d.winner for d in decisions}
+    return [winners.get(spec.sample_id) for spec in specs]
+
+
+def evaluate(
+    store: GraphStore,
+    protocol: Protocol,
+    *,
+    seed: int = 0,
+    limit: int | None = None,
+    rule: str = "explained",
+    compare_rule: str | None = None,
+    config: TrainingConfig = TrainingConfig(),
+    workers: int = 2,
+    out_dir: Path | None = None,
+    progress: ProgressStart = _no_progress,
+) -> Evaluation:
+    """Run ``protocol`` with ``seed`` end to end and return (and record) its results."""
+    started = datetime.now(UTC)
+    run_id = f"{protocol.name}-k{protocol.per_class}-s{seed}-{started:%Y%m%dT%H%M%S}"
+    train, test = load_split("train"), load_split("test")
+    train_specs = training_specs(protocol, train, seed)
+    tests = test_specs(protocol, test, limit)
+    phases: list[Phase] = []
+
+    def ingest_phase(name: str, specs: list[SampleSpec]) -> IngestSummary:
+        began = time.perf_counter()
+        summary = ingest(store, specs, workers=workers, on_progress=progress(name, len(specs)))
+        phases.append(Phase(name, len(specs), time.perf_counter() - began))
+        return summary
+
+    failures = ingest_phase("ingest train (sense + write)", train_specs).failed
+    failures += ingest_phase("ingest test (sense + write)", tests).failed
+
+    began = time.perf_counter()
+    advance = progress("train", len(train_specs))
+    compartments = {}
+    for digit in protocol.classes:
+        order = absorption_order(train_specs, digit, seed)
+        result = train_class(store, digit, order, config, on_step=lambda: advance(1))
+        compartments[digit] = len(result.compartments)
+    phases.append(Phase("train", len(train_specs), time.perf_counter() - began))
+
+    test_ids = [spec.sample_id for spec in tests]
+    labels = [spec.label for spec in tests]
+    rule_metrics: dict[str, Metrics] = {}
+    decisions: list[Decision] = []
+    for current in [rule] + ([compare_rule] if compare_rule and compare_rule != rule else []):
+        began = time.perf_counter()
+        found = classify(
+            store,
+            test_ids,
+            classes=protocol.classes,
+            rule=current,
+            workers=workers,
+            on_progress=progress(f"classify ({current})", len(test_ids)),
+        )
+        phases.append(Phase(f"classify ({current})", len(test_ids), time.perf_counter() - began))
+        rule_metrics[current] = classification_metrics(
+            labels, _predictions(tests, found), protocol.classes
+        )
+        decisions = decisions or found
+
+    began = time.perf_counter()
+    train_images = np.stack([spec.image(train) for spec in train_specs])
+    train_labels = np.array([spec.label for spec in train_specs])
+    test_images = test.images[[spec.index for spec in tests]]
+    baselines = {
+        "1-NN pixels": classification_metrics(
+            labels,
+            nearest_neighbour(train_images, train_labels, test_images).tolist(),
+            protocol.classes,
+        ),
+        "RBF SVM": classification_metrics(
+            labels, rbf_svm(train_images, train_labels, test_images).tolist(), protocol.classes
+        ),
+    }
+    phases.append(Phase("baselines", len(tests), time.perf_counter() - began))
+
+    params = {
+        "classes": list(protocol.classes),
+        "per_class": protocol.per_class,
+        "augment": protocol.augment,
+        "seed": seed,
+        "test_images": len(tests),
+        "rule": rule,
+        "compartment_loss": config.compartment_loss,
+    }
+    evaluation = Evaluation(
+        run_id,
+        protocol,
+        params,
+        rule_metrics[rule],
+        baselines,
+        phases,
+        compartments,
+        failures,
+        rule_metrics,
+    )
+    record_run(store, run_id, protocol.name, params, evaluation.metrics.to_dict(), decisions)
+    if out_dir is not None:
+        evaluation.files = _write_files(evaluation, out_dir / run_id)
+    return evaluation
+
+
+def _write_files(evaluation: Evaluation, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    classes = evaluation.protocol.classes
+    metrics_file = folder / "metrics.json"
+    metrics_file.write_text(json.dumps(evaluation.to_dict(), indent=2))
+    title = f"ComAN {evaluation.protocol.name}, rule {evaluation.params['rule']}"
+    files = [
+        metrics_file,
+        render_confusion(evaluation.metrics.confusion, classes, folder / "confusion.png", title),
+    ]
+    for name, metrics in evaluation.baselines.items():
+        slug = name.lower().replace(" ", "-")
+        files.append(render_confusion(metrics.confusion, classes, folder / f"{slug}.png", name))
+    if len(evaluation.rule_metrics) == 2:
+        (a, ma), (b, mb) = evaluation.rule_metrics.items()
+        files.append(
+            render_confusion_pair(
+                mb.confusion,
+                ma.confusion,
+                classes,
+                folder / "rules.png",
+                "effect of the activation rule",
+                f"rule {b}",
+                f"rule {a}",
+            )
+        )
+    return files

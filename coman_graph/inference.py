@@ -1,0 +1,96 @@
+"""Classification, orchestrated: runs cypher/infer/* over batches of samples and records runs.
+
+Activation, the choice of each neuron's best compartment and winner-take-all are
+Cypher (infer/activate); this module batches the samples over two concurrent
+sessions and stores the decisions as (:Sample)-[:CLASSIFIED]->(:DetectorNeuron)
+under a (:Run).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from coman_graph.graphstore.connection import GraphStore
+
+RULES = ("explained", "fill_coverage", "fill")
+BATCH_SIZE = 40
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome for one sample: the winning class and every concept's activation, best first."""
+
+    sample_id: str
+    label: int | None
+    winner: int | None
+    ranked: list[dict[str, Any]]
+
+    def neuron_activations(self) -> dict[int, float]:
+        """Each neuron's activation: that of its best compartment."""
+        best: dict[int, float] = {}
+        for row in self.ranked:
+            best.setdefault(int(row["class"]), float(row["activation"]))
+        return best
+
+
+def classify(
+    store: GraphStore,
+    sample_ids: list[str],
+    classes: tuple[int, ...] = tuple(range(10)),
+    rule: str = "explained",
+    workers: int = 2,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Decision]:
+    """Classify stored samples against the active concepts of ``classes``.
+
+    The decisions follow the order of ``sample_ids``.
+    """
+    if rule not in RULES:
+        raise ValueError(f"unknown activation rule {rule!r}: expected one of {', '.join(RULES)}")
+    batches = [sample_ids[i : i + batch_size] for i in range(0, len(sample_ids), batch_size)]
+
+    def run(batch: list[str]) -> list[Decision]:
+        rows = store.run("infer/activate", sample_ids=batch, classes=list(classes), rule=rule)
+        if on_progress:
+            on_progress(len(batch))
+        return [Decision(r["sample_id"], r["label"], r["winner"], r["ranked"]) for r in rows]
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        found = {d.sample_id: d for batch in pool.map(run, batches) for d in batch}
+    return [found[sid] for sid in sample_ids if sid in found]
+
+
+def record_run(
+    store: GraphStore,
+    run_id: str,
+    protocol: str,
+    params: dict[str, Any],
+    metrics: dict[str, Any],
+    decisions: list[Decision],
+    batch_size: int = 500,
+) -> None:
+    """Store the run and each decision per neuron (activation, winner or not)."""
+    store.run(
+        "infer/record-run",
+        run_id=run_id,
+        protocol=protocol,
+        params=json.dumps(params),
+        metrics=json.dumps(metrics),
+    )
+    rows = [
+        {
+            "sample_id": d.sample_id,
+            "class": digit,
+            "activation": activation,
+            "winner": digit == d.winner,
+        }
+        for d in decisions
+        for digit, activation in d.neuron_activations().items()
+    ]
+    for start in range(0, len(rows), batch_size):
+        store.run("infer/record-decisions", run_id=run_id, rows=rows[start : start + batch_size])

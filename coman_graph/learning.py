@@ -1,0 +1,183 @@
+"""One-pass concept formation, orchestrated: runs the cypher/train/* operators in order.
+
+For each class, the training samples are absorbed one at a time in a fixed order.
+The learning itself — matching, the reduction operators R_uc, R_w, R_sp, energy —
+is Cypher; this module only decides which query runs next and records progress.
+Each absorption step is one transaction, so an interrupted training resumes
+cleanly: samples already ABSORBED by the run's concepts are skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from coman_graph.graphstore.connection import GraphStore, Transaction
+from coman_graph.ingest import KIND_PARAMETER
+
+OPERATORS = ["R_uc", "R_w", "R_sp"]
+#: Bumped when the operators change meaning, so old runs are not resumed by new code.
+ALGORITHM_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Options of concept formation.
+
+    compartment_loss: an example that would leave the best compartment with less than
+    (1 - compartment_loss) of the energy it was founded with opens a new compartment
+    (another concept of the same neuron) instead. Measured against the founding energy,
+    not the current one, so a concept cannot erode step by step into a shallow,
+    over-general landscape that matches anything.
+    """
+
+    compartment_loss: float = 0.5
+
+
+@dataclass
+class Compartment:
+    concept_id: str
+    compartment: int
+    energy: float
+    examples_seen: int
+    founding_energy: float
+
+
+@dataclass
+class ClassTraining:
+    """Outcome of training one class: its compartments and each step's energies."""
+
+    digit: int
+    training: str
+    compartments: list[Compartment] = field(default_factory=list)
+    steps: int = 0
+    skipped: int = 0
+
+
+def parameter_energies(store: GraphStore) -> dict[str, list[float]]:
+    """Parameter -> level energies, as stored in the (:Scale) nodes."""
+    return {row["parameter"]: row["energies"] for row in store.run("train/parameter-energies")}
+
+
+def training_id(digit: int, sample_ids: list[str], config: TrainingConfig) -> str:
+    """A stable id for training ``digit`` on these samples, in this order, with this config."""
+    key = json.dumps([ALGORITHM_VERSION, digit, sample_ids, config.compartment_loss])
+    return f"t{digit}-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _absorb(
+    tx: Transaction,
+    compartments: list[Compartment],
+    sample_id: str,
+    digit: int,
+    training: str,
+    energies: dict[str, list[float]],
+    config: TrainingConfig,
+) -> Compartment:
+    """One absorption step: into the compartment it costs least, or a new one."""
+    scored = []
+    for comp in compartments:
+        step = comp.examples_seen + 1
+        keys = {"concept_id": comp.concept_id, "sample_id": sample_id, "step": step}
+        units = tx.run("train/correspond", **keys)[0]
+        links = tx.run("train/link-energy", **keys)[0]
+        after = (units["unit_energy"] or 0.0) + links["link_energy"]
+        loss = 1.0 - after / comp.founding_energy if comp.founding_energy > 0 else 1.0
+        scored.append((loss, -comp.energy, comp.compartment, comp, after))
+    scored.sort(key=lambda item: item[:3])
+    chosen = scored[0] if scored and scored[0][0] <= config.compartment_loss else None
+    for _, _, _, comp, _ in scored:
+        if chosen is None or comp is not chosen[3]:
+            tx.run(
+                "train/discard-correspondence",
+                concept_id=comp.concept_id,
+                sample_id=sample_id,
+                step=comp.examples_seen + 1,
+            )
+    if chosen is None:
+        number = len(compartments)
+        concept_id = f"{training}-c{number}"
+        tx.run(
+            "train/create-concept",
+            **{"class": digit},
+            concept_id=concept_id,
+            compartment=number,
+            training=training,
+            sample_id=sample_id,
+        )
+        tx.run("train/compile-matcher", concept_id=concept_id, energies=energies)
+        energy = tx.run("train/energy", id=concept_id, energies=energies)[0]["energy"]
+        tx.run(
+            "train/record-absorption",
+            concept_id=concept_id,
+            sample_id=sample_id,
+            step=1,
+            energy_before=0.0,
+            energy_after=energy,
+            operators=["create"],
+        )
+        return Compartment(concept_id, number, energy, 1, energy)
+    comp = chosen[3]
+    step = comp.examples_seen + 1
+    keys = {"concept_id": comp.concept_id, "sample_id": sample_id, "step": step}
+    tx.run("train/reduce-parametric", kind_parameter=KIND_PARAMETER, **keys)
+    tx.run("train/reduce-structural", **keys)
+    tx.run("train/reduce-structural-parametric", kind_parameter=KIND_PARAMETER, **keys)
+    tx.run("train/compile-matcher", concept_id=comp.concept_id, energies=energies)
+    energy = tx.run("train/energy", id=comp.concept_id, energies=energies)[0]["energy"]
+    tx.run(
+        "train/record-absorption",
+        energy_before=comp.energy,
+        energy_after=energy,
+        operators=OPERATORS,
+        **keys,
+    )
+    return Compartment(comp.concept_id, comp.compartment, energy, step, comp.founding_energy)
+
+
+def train_class(
+    store: GraphStore,
+    digit: int,
+    sample_ids: list[str],
+    config: TrainingConfig = TrainingConfig(),
+    on_step: Callable[[], None] | None = None,
+) -> ClassTraining:
+    """Absorb ``sample_ids`` (in this order) into the class's detector neuron.
+
+    Ids with no stored sample (images that could not be sensed) are skipped.
+    Resumes a run with the same id; when done, its concepts replace the class's
+    previous ones in one transaction.
+    """
+    stored = {row["sample_id"] for row in store.run("ingest/existing-samples", ids=sample_ids)}
+    sample_ids = [sid for sid in sample_ids if sid in stored]
+    training = training_id(digit, sample_ids, config)
+    energies = parameter_energies(store)
+    result = ClassTraining(digit, training)
+    state = store.run("train/training-state", **{"class": digit}, training=training)
+    compartments = [
+        Compartment(
+            r["concept_id"], r["compartment"], r["energy"], r["examples_seen"], r["founding_energy"]
+        )
+        for r in state
+    ]
+    absorbed = {sid for row in state for sid in row["absorbed"]}
+    for sample_id in sample_ids:
+        if sample_id in absorbed:
+            result.skipped += 1
+        else:
+            updated = store.transaction(
+                lambda tx, sid=sample_id, current=tuple(compartments): _absorb(
+                    tx, list(current), sid, digit, training, energies, config
+                )
+            )
+            compartments = [c for c in compartments if c.concept_id != updated.concept_id]
+            compartments.append(updated)
+            compartments.sort(key=lambda c: c.compartment)
+            result.steps += 1
+        if on_step:
+            on_step()
+    store.run("train/activate-class", **{"class": digit}, training=training)
+    result.compartments = compartments
+    return result

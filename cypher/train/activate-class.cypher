@@ -1,0 +1,21 @@
+// Make one training run's concepts the class's model, atomically: the previously active
+// concepts of the class and any other unfinished run's concepts are deleted with their units,
+// and the run's concepts become 'active'.
+// Parameters:
+//   $class — the digit class
+//   $training — the training run id whose concepts become active
+// Returns: activated, removed — concepts
+MATCH (n:DetectorNeuron {class: $class})
+CALL (n) {
+  MATCH (n)-[:HAS_COMPARTMENT]->(old:Concept)
+  WHERE old.training <> $training
+  OPTIONAL MATCH (old)-[:HAS_UNIT]->(u:ConceptUnit)
+  DETACH DELETE u, old
+  RETURN count(DISTINCT old) AS removed
+}
+CALL (n) {
+  MATCH (n)-[:HAS_COMPARTMENT]->(c:Concept {training: $training})
+  SET c.status = 'active'
+  RETURN count(c) AS activated
+}
+RETURN activated, removed

@@ -1,0 +1,19 @@
+// Record one absorption step of a sample by a concept: an ABSORBED relationship with the step,
+// the energies before and after and the operators applied; the concept's counters follow.
+// stable_since is the first step from which no example changed the concept (attractor).
+// Parameters:
+//   $concept_id — the concept
+//   $sample_id — the absorbed sample
+//   $step — the step number within the concept (1 = founding example)
+//   $energy_before — concept energy before the step (0 for the founding example)
+//   $energy_after — concept energy after it
+//   $operators — names of the operators applied, e.g. ["R_uc", "R_w", "R_sp"]
+// Returns: step, energy
+MATCH (c:Concept {concept_id: $concept_id}), (s:Sample {sample_id: $sample_id})
+CREATE (c)-[:ABSORBED {step: $step, energy_before: $energy_before, energy_after: $energy_after,
+                       operators: $operators}]->(s)
+SET c.examples_seen = $step,
+    c.energy = $energy_after,
+    c.stable_since = CASE WHEN $step > 1 AND $energy_after = $energy_before
+                          THEN c.stable_since ELSE $step END
+RETURN $step AS step, c.energy AS energy

@@ -18,8 +18,10 @@ from coman_graph.graphstore.connection import GraphStore, Transaction
 from coman_graph.ingest import KIND_PARAMETER
 
 OPERATORS = ["R_uc", "R_w", "R_sp"]
+#: Matching scores only unit pairs sharing a quadrant on the main or the shifted grid.
+ANCHOR = {"anchor_parameters": ["position", "position_shift"], "anchor_level": 2}
 #: Bumped when the operators change meaning, so old runs are not resumed by new code.
-ALGORITHM_VERSION = 1
+ALGORITHM_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def _absorb(
             training=training,
             sample_id=sample_id,
         )
-        tx.run("train/compile-matcher", concept_id=concept_id, energies=energies)
+        tx.run("train/compile-matcher", concept_id=concept_id, energies=energies, **ANCHOR)
         energy = tx.run("train/energy", id=concept_id, energies=energies)[0]["energy"]
         tx.run(
             "train/record-absorption",
@@ -125,7 +127,7 @@ def _absorb(
     tx.run("train/reduce-parametric", kind_parameter=KIND_PARAMETER, **keys)
     tx.run("train/reduce-structural", **keys)
     tx.run("train/reduce-structural-parametric", kind_parameter=KIND_PARAMETER, **keys)
-    tx.run("train/compile-matcher", concept_id=comp.concept_id, energies=energies)
+    tx.run("train/compile-matcher", concept_id=comp.concept_id, energies=energies, **ANCHOR)
     energy = tx.run("train/energy", id=comp.concept_id, energies=energies)[0]["energy"]
     tx.run(
         "train/record-absorption",

@@ -49,7 +49,8 @@ CLEAR_DIGITS = [
     (7, 9, 1, 1, 1),
     (12, 9, 1, 1, 1),
 ]
-POINT_PARAMS = ("position", "rel_position")
+SEGMENT_PARAMS = ("position", "position_shift", "orientation", "orientation_shift", "length")
+POINT_PARAMS = ("position", "position_shift", "rel_position", "rel_position_shift")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -112,7 +113,7 @@ def test_graph_obeys_the_contract(sensed):
         assert graph.loops == len(segments) - len(points) + 1
         for unit in graph.units:
             assert -1.0 <= unit.x <= 1.0 and -1.0 <= unit.y <= 1.0
-            expected = ("position", "orientation", "length") if unit.is_segment else POINT_PARAMS
+            expected = SEGMENT_PARAMS if unit.is_segment else POINT_PARAMS
             assert set(unit.params) == set(expected)
             if unit.is_segment:
                 assert all(end in points for end in unit.ends)
@@ -319,7 +320,7 @@ def test_render_and_show_sample_write_pngs(mnist_test, tmp_path):
     app = typer.Typer()
     app.command()(show_sample)
     png = tmp_path / "b.png"
-    result = CliRunner().invoke(app, ["61", "--png", str(png)])
+    result = CliRunner().invoke(app, ["--index", "61", "--png", str(png)])
     assert result.exit_code == 0, result.output
     assert "loops 2" in result.output and png.stat().st_size > 1000
 

@@ -36,7 +36,7 @@ def classify_command(
         if image is not None:
             pixels = read_digit_image(image)
             sample_id = f"file/{content_hash(pixels)}"
-            meta = {"dataset": "file", "split": "external", "source": str(image)}
+            meta = {"dataset": "file", "split": "external", "augmentation": 0, "source": str(image)}
             write_scales(store)
             write_rows(store, [sample_row(sample_id, meta, sense(pixels), content_hash(pixels))])
         else:

@@ -24,6 +24,9 @@ from coman_graph.sensing.projection import (
     position_codes,
     ratio_codes,
     rel_position_codes,
+    shifted_orientation_codes,
+    shifted_position_codes,
+    shifted_rel_position_codes,
     turn_codes,
 )
 from coman_graph.sensing.structural_graph import (
@@ -113,7 +116,11 @@ def measure(
             float(xy[node, 1]),
             {
                 "position": position_codes(xy[node, 0], xy[node, 1]),
+                "position_shift": shifted_position_codes(xy[node, 0], xy[node, 1]),
                 "rel_position": rel_position_codes(xy[node, 0] - sx, xy[node, 1] - sy),
+                "rel_position_shift": shifted_rel_position_codes(
+                    xy[node, 0] - sx, xy[node, 1] - sy
+                ),
             },
         )
         for node in order
@@ -131,7 +138,9 @@ def measure(
                 float(middle[1]),
                 {
                     "position": position_codes(middle[0], middle[1]),
+                    "position_shift": shifted_position_codes(middle[0], middle[1]),
                     "orientation": orientation_codes(_direction(dx, dy) % 180.0),
+                    "orientation_shift": shifted_orientation_codes(_direction(dx, dy) % 180.0),
                     "length": length_codes(length / longest),
                 },
                 (f"p{rank[a]}", f"p{rank[b]}"),

@@ -38,6 +38,21 @@ def position_codes(x: float, y: float) -> Codes:
     return _grid(x, y, 1.0, half_by_row=True)
 
 
+def shifted_position_codes(x: float, y: float) -> Codes:
+    """:func:`position_codes` on the same nested grids moved by half a fine cell.
+
+    A point near a cell border of one grid is well inside a cell of the other, so
+    matching on both grids (two parameters) degrades smoothly with distance instead
+    of dropping at arbitrary borders.
+    """
+    return _grid(x + 1.0 / 8, y + 1.0 / 8, 1.0, half_by_row=True)
+
+
+def shifted_rel_position_codes(dx: float, dy: float) -> Codes:
+    """:func:`rel_position_codes` on grids moved by half a fine cell."""
+    return _grid(dx + 2.0 / 8, dy + 2.0 / 8, 2.0, half_by_row=False)
+
+
 def rel_position_codes(dx: float, dy: float) -> Codes:
     """Offset from the StartPoint on 8x8 over [-2, 2]^2 -> 4x4 -> quadrant -> left/right."""
     return _grid(dx, dy, 2.0, half_by_row=False)
@@ -53,6 +68,11 @@ def _angular(angle: float, period: float, names: tuple[str, ...]) -> Codes:
 def orientation_codes(degrees: float) -> Codes:
     """Undirected direction in degrees (y up, 0 = horizontal, 45 = rising)."""
     return _angular(degrees, 180.0, _DIRECTIONS)
+
+
+def shifted_orientation_codes(degrees: float) -> Codes:
+    """:func:`orientation_codes` on bins moved by half a fine bin."""
+    return _angular(degrees + 180.0 / 64, 180.0, _DIRECTIONS)
 
 
 def turn_codes(degrees: float) -> Codes:

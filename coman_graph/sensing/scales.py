@@ -61,8 +61,11 @@ SCALES: dict[str, Scale] = {
 #: Every parameter sensing puts on units or interconnections -> the name of its scale.
 PARAMETER_SCALE: dict[str, str] = {
     "position": "position",
+    "position_shift": "position",
     "rel_position": "rel_position",
+    "rel_position_shift": "rel_position",
     "orientation": "orientation",
+    "orientation_shift": "orientation",
     "length": "length",
     "turn": "turn",
     "length_cmp": "ratio",

@@ -25,10 +25,11 @@ CALL (s, c) {
   MATCH (c)-[:HAS_UNIT]->(cu:ConceptUnit)
   MATCH (s)-[:HAS_UNIT]->(su:Unit)
   WHERE (cu.kind = 'Segment') = (su.kind = 'Segment')
-  WITH cu, su,
-       reduce(e = 0.0, j IN range(0, size(cu.match_index) - 1) |
-         e + CASE WHEN su.flat[cu.match_index[j]] = cu.match_code[j]
-                  THEN cu.match_weight[j] ELSE 0.0 END) AS score
+  WITH cu, su, cu.anchor_index AS ai, cu.anchor_code AS ac, su.flat AS f
+  WHERE any(k IN range(0, size(ai) - 1) WHERE f[ai[k]] = ac[k])
+  WITH cu, su, f, cu.match_index AS mi, cu.match_code AS mc, cu.match_weight AS mw
+  WITH cu, su, reduce(e = 0.0, j IN range(0, size(mi) - 1) |
+         e + CASE WHEN f[mi[j]] = mc[j] THEN mw[j] ELSE 0.0 END) AS score
   WITH cu, su, score, score - 0.01 * ((cu.x - su.x) ^ 2 + (cu.y - su.y) ^ 2) AS rank
   WITH cu, collect({su: su, score: score, rank: rank}) AS options, max(rank) AS cu_best
   UNWIND options AS o
@@ -49,9 +50,9 @@ CALL (pairs) {
   WITH r, sa, counterparts[0] AS sb
   MATCH (sa)-[q:INTERCONNECTS]-(sb)
   WITH r, collect(q)[0] AS q
-  WITH r, reduce(e = 0.0, j IN range(0, size(r.match_index) - 1) |
-         e + CASE WHEN q.flat[r.match_index[j]] = r.match_code[j]
-                  THEN r.match_weight[j] ELSE 0.0 END) AS score
+  WITH r, r.match_index AS mi, r.match_code AS mc, r.match_weight AS mw, q.flat AS f
+  WITH r, reduce(e = 0.0, j IN range(0, size(mi) - 1) |
+         e + CASE WHEN f[mi[j]] = mc[j] THEN mw[j] ELSE 0.0 END) AS score
   RETURN count(r) AS links, coalesce(sum(score), 0.0) AS link_energy
 }
 WITH s, c, unit_energy + link_energy AS matched,

@@ -5,9 +5,15 @@
 // for each such (parameter, level): its index in the sample's `flat` code list (parameters
 // end to end without wildcards, see ingest), the concept's code, and the increment. Scoring a
 // pair is then one loop of equality tests. Run after every change of levels.
+// Each unit also gets an anchor: the indexes and founding codes of the anchor parameters (the
+// position on the main and on the shifted grid) at the anchor level (quadrant). Matching only
+// scores pairs that share a cell on at least one anchor grid: spatially distant units never
+// correspond, and skipping them makes matching several times cheaper.
 // Parameters:
 //   $concept_id — the concept
 //   $energies — map parameter -> energies of its levels
+//   $anchor_parameters — parameters whose codes anchor a unit, e.g. ['position', 'position_shift']
+//   $anchor_level — the level of the anchor codes (2 = quadrant)
 // Returns: units, links — matchers compiled
 MATCH (c:Concept {concept_id: $concept_id})
 CALL (c) {
@@ -15,12 +21,16 @@ CALL (c) {
   WITH cu, [i IN range(0, size(cu.params) - 1) | size(cu[cu.params[i]]) - 1] AS depths
   WITH cu, depths,
        [i IN range(0, size(depths) - 1) | reduce(o = 0, k IN range(0, i) | o + depths[k]) - depths[i]] AS offsets
-  WITH cu, reduce(acc = [], i IN range(0, size(depths) - 1) |
+  WITH cu, offsets, reduce(acc = [], i IN range(0, size(depths) - 1) |
          acc + [l IN range(cu.levels[i], depths[i] - 1) |
            [offsets[i] + l, cu[cu.params[i]][l],
             $energies[cu.params[i]][l] - $energies[cu.params[i]][l + 1]]]) AS matcher
   SET cu.match_index = [m IN matcher | m[0]], cu.match_code = [m IN matcher | m[1]],
-      cu.match_weight = [m IN matcher | m[2]]
+      cu.match_weight = [m IN matcher | m[2]],
+      cu.anchor_index = [i IN range(0, size(cu.params) - 1) WHERE cu.params[i] IN $anchor_parameters
+                         | offsets[i] + $anchor_level],
+      cu.anchor_code = [i IN range(0, size(cu.params) - 1) WHERE cu.params[i] IN $anchor_parameters
+                        | cu[cu.params[i]][$anchor_level]]
   RETURN count(cu) AS units
 }
 CALL (c) {

@@ -13,10 +13,11 @@
 MATCH (c:Concept {concept_id: $concept_id})-[:HAS_UNIT]->(cu:ConceptUnit)
 MATCH (s:Sample {sample_id: $sample_id})-[:HAS_UNIT]->(su:Unit)
 WHERE (cu.kind = 'Segment') = (su.kind = 'Segment')
-WITH cu, su,
-     reduce(e = 0.0, j IN range(0, size(cu.match_index) - 1) |
-       e + CASE WHEN su.flat[cu.match_index[j]] = cu.match_code[j]
-                THEN cu.match_weight[j] ELSE 0.0 END) AS score
+WITH cu, su, cu.anchor_index AS ai, cu.anchor_code AS ac, su.flat AS f
+WHERE any(k IN range(0, size(ai) - 1) WHERE f[ai[k]] = ac[k])
+WITH cu, su, f, cu.match_index AS mi, cu.match_code AS mc, cu.match_weight AS mw
+WITH cu, su, reduce(e = 0.0, j IN range(0, size(mi) - 1) |
+       e + CASE WHEN f[mi[j]] = mc[j] THEN mw[j] ELSE 0.0 END) AS score
 WITH cu, su, score,
      score + CASE WHEN EXISTS { (cu)-[:CORRESPONDS]->(su) } THEN 1000.0 ELSE 0.0 END
        - 0.01 * ((cu.x - su.x) ^ 2 + (cu.y - su.y) ^ 2) AS rank

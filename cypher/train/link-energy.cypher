@@ -12,7 +12,7 @@ MATCH (ca)-[:CORRESPONDS {sample_id: $sample_id, step: $step}]->(sa:Unit)
 MATCH (cb)-[:CORRESPONDS {sample_id: $sample_id, step: $step}]->(sb:Unit)
 MATCH (sa)-[q:INTERCONNECTS]-(sb)
 WITH r, collect(q)[0] AS q
-WITH r, reduce(e = 0.0, j IN range(0, size(r.match_index) - 1) |
-       e + CASE WHEN q.flat[r.match_index[j]] = r.match_code[j]
-                THEN r.match_weight[j] ELSE 0.0 END) AS score
+WITH r, r.match_index AS mi, r.match_code AS mc, r.match_weight AS mw, q.flat AS f
+WITH r, reduce(e = 0.0, j IN range(0, size(mi) - 1) |
+       e + CASE WHEN f[mi[j]] = mc[j] THEN mw[j] ELSE 0.0 END) AS score
 RETURN count(r) AS links, coalesce(sum(score), 0.0) AS link_energy

@@ -1,0 +1,181 @@
+"""A small protocol end to end against the session's real server, and `coman-graph classify`.
+
+Shares the server with other modules: it trains classes 0, 1 and 7 with seed 5 (train
+images drawn with that seed and their aug5-k augmentations) and classifies the first 100
+MNIST test images of those classes; the CLI reads images 0-99 of the test split only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from coman_graph.datasets import protocols
+from coman_graph.datasets.protocols import Protocol
+from coman_graph.evaluation import evaluate
+from coman_graph.inference import classify
+
+PROTOCOL = Protocol("T3", (0, 1, 7), 2, 2)
+CLI = [sys.executable, "-m", "coman_graph"]
+
+
+@pytest.fixture(scope="module")
+def evaluation(store):
+    return evaluate(store, PROTOCOL, seed=5, limit=100)
+
+
+def test_small_protocol_end_to_end(store, evaluation, mnist_test):
+    m = evaluation.metrics
+    print(f"T3 accuracy {m.accuracy:.3f}, compartments {evaluation.compartments}")
+    assert m.total == 100
+    assert m.accuracy > 0.6  # chance is 1/3
+    assert set(evaluation.compartments) == {0, 1, 7}
+    assert all(n >= 1 for n in evaluation.compartments.values())
+    assert {p.name for p in evaluation.phases} >= {"train", "classify (explained)"}
+
+    # the stored run: its metrics are the evaluation's
+    [run] = store.execute(
+        "MATCH (r:Run {run_id: $id}) RETURN r.protocol AS protocol, r.params AS params, "
+        "r.metrics AS metrics",
+        id=evaluation.run_id,
+    )
+    assert run["protocol"] == "T3"
+    assert json.loads(run["metrics"]) == json.loads(json.dumps(m.to_dict()))
+    assert json.loads(run["params"]) == evaluation.params
+    assert evaluation.params["test_images"] == 100 and evaluation.params["seed"] == 5
+
+    # its decisions: one CLASSIFIED per sample and neuron, exactly one winner per sample
+    rows = store.execute(
+        "MATCH (s:Sample)-[c:CLASSIFIED {run_id: $id}]->(n:DetectorNeuron) "
+        "RETURN s.sample_id AS sample_id, s.label AS label, n.class AS class, "
+        "c.winner AS winner, c.activation AS activation",
+        id=evaluation.run_id,
+    )
+    specs = protocols.test_specs(PROTOCOL, mnist_test, 100)
+    ids = [spec.sample_id for spec in specs]
+    per_sample = Counter(r["sample_id"] for r in rows)
+    stored = store.run("ingest/existing-samples", ids=ids)
+    assert set(per_sample) == {r["sample_id"] for r in stored}
+    assert all(count == 3 for count in per_sample.values())
+    assert {r["class"] for r in rows} == {0, 1, 7}
+    winners = {r["sample_id"]: r["class"] for r in rows if r["winner"]}
+    assert len(winners) == len(per_sample) == sum(1 for r in rows if r["winner"])
+
+    # the same decisions, recomputed (classification is deterministic)
+    decisions = {d.sample_id: d for d in classify(store, ids, classes=PROTOCOL.classes)}
+    assert winners == {sid: d.winner for sid, d in decisions.items()}
+    for r in rows:
+        expected = decisions[r["sample_id"]].neuron_activations()[r["class"]]
+        assert r["activation"] == pytest.approx(expected)
+        winning = max(decisions[r["sample_id"]].neuron_activations().values())
+        assert r["activation"] <= winning + 1e-12
+    # and the accuracy follows from them, with unsensable images counted as errors
+    correct = sum(winners.get(spec.sample_id) == spec.label for spec in specs)
+    assert m.accuracy == pytest.approx(correct / len(specs))
+
+
+# -- the CLI -----------------------------------------------------------------------------------
+
+
+def cli_env(server) -> dict[str, str]:
+    config = server.config()
+    return {
+        **os.environ,
+        "NEO4J_URI": config.uri,
+        "NEO4J_USER": config.user,
+        "NEO4J_PASSWORD": config.password,
+        "NEO4J_DATABASE": config.database,
+        "COLUMNS": "200",
+    }
+
+
+def run_cli(args: list[str], server) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*CLI, *args], env=cli_env(server), capture_output=True, text=True, timeout=120
+    )
+
+
+def printed_class(stdout: str, sample_id: str) -> int:
+    match = re.search(rf"^{re.escape(sample_id)}(?: \(label \d\))?: class (\d)$", stdout, re.M)
+    assert match, stdout
+    return int(match.group(1))
+
+
+#: A clear '7' among the first test images (the T3 run has trained 0, 1 and 7).
+INDEX = 0
+
+
+def test_classify_an_mnist_image(store, evaluation, embedded_server, mnist_test):
+    assert mnist_test.labels[INDEX] == 7
+    result = run_cli(["classify", "--index", str(INDEX)], embedded_server)
+    assert result.returncode == 0, result.stderr
+    sample_id = f"mnist/test/{INDEX}"
+    assert f"{sample_id} (label 7): class " in result.stdout
+    # the class every active concept (not only T3's) gives it
+    [decision] = classify(store, [sample_id])
+    assert printed_class(result.stdout, sample_id) == decision.winner
+
+
+def test_classify_png_files(store, embedded_server, evaluation, mnist_test, tmp_path):
+    digit = mnist_test.images[INDEX]
+    small, large = tmp_path / "seven-28.png", tmp_path / "seven-56.png"
+    Image.fromarray(digit).save(small)
+    Image.fromarray(digit).resize((56, 56), Image.Resampling.BICUBIC).save(large)
+    assert Image.open(large).size == (56, 56)
+
+    by_index = run_cli(["classify", "--index", str(INDEX)], embedded_server)
+    expected = printed_class(by_index.stdout, f"mnist/test/{INDEX}")
+    written = []
+    try:
+        for path in (small, large):
+            result = run_cli(["classify", str(path)], embedded_server)
+            assert result.returncode == 0, result.stderr
+            match = re.search(r"^(file/[0-9a-f]{32}): class (\d)$", result.stdout, re.M)
+            assert match, result.stdout
+            written.append(match.group(1))
+            assert int(match.group(2)) == expected, (path.name, result.stdout)
+        assert len(set(written)) == 2  # the resized image is a different sample
+    finally:
+        # the CLI stored the files as samples (split 'external'): leave the server as found
+        store.execute(
+            "UNWIND $ids AS id MATCH (u:Unit {sample_id: id}) DETACH DELETE u", ids=written
+        )
+        store.execute(
+            "UNWIND $ids AS id MATCH (s:Sample {sample_id: id}) DETACH DELETE s", ids=written
+        )
+
+
+def test_classify_refuses_bad_input(embedded_server, tmp_path):
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = run_cli(["classify", str(corrupt)], embedded_server)
+    assert result.returncode == 4, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(corrupt) in lines[0] and "error" in lines[0], result.stderr
+
+    neither = run_cli(["classify"], embedded_server)
+    assert neither.returncode == 4, (neither.stdout, neither.stderr)
+    assert "IMAGE or --index" in neither.stderr
+
+    both = run_cli(["classify", str(corrupt), "--index", "3"], embedded_server)
+    assert both.returncode == 4
+
+
+def test_png_digit_is_read_like_mnist(mnist_test, tmp_path):
+    """The 28x28 PNG round-trips the MNIST pixels exactly (so its sensing is the same)."""
+    from coman_graph.datasets.image_file import read_digit_image
+
+    path = tmp_path / "digit.png"
+    Image.fromarray(mnist_test.images[INDEX]).save(path)
+    assert np.array_equal(read_digit_image(path), mnist_test.images[INDEX])
+    inverted = tmp_path / "ink-on-paper.png"
+    Image.fromarray(255 - mnist_test.images[INDEX]).save(inverted)
+    assert np.array_equal(read_digit_image(inverted), mnist_test.images[INDEX])

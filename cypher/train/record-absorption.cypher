@@ -9,7 +9,9 @@
 //   $energy_after — concept energy after it
 //   $operators — names of the operators applied, e.g. ["R_uc", "R_w", "R_sp"]
 // Returns: step, energy
-MATCH (c:Concept {concept_id: $concept_id}), (s:Sample {sample_id: $sample_id})
+MATCH (c:Concept {concept_id: $concept_id})
+WITH c
+MATCH (s:Sample {sample_id: $sample_id})
 CREATE (c)-[:ABSORBED {step: $step, energy_before: $energy_before, energy_after: $energy_after,
                        operators: $operators}]->(s)
 SET c.examples_seen = $step,

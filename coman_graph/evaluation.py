@@ -29,7 +29,7 @@ from coman_graph.datasets.protocols import (
 )
 from coman_graph.datasets.selection import SampleSpec
 from coman_graph.graphstore.connection import GraphStore
-from coman_graph.inference import Decision, classify, record_run
+from coman_graph.inference import DEFAULT_RULE, Decision, classify, record_run
 from coman_graph.ingest import IngestSummary, ingest
 from coman_graph.learning import TrainingConfig, train_class
 from coman_graph.report.confusion import render_confusion, render_confusion_pair
@@ -104,7 +104,7 @@ def evaluate(
     *,
     seed: int = 0,
     limit: int | None = None,
-    rule: str = "explained",
+    rule: str = DEFAULT_RULE,
     compare_rule: str | None = None,
     config: TrainingConfig = TrainingConfig(),
     workers: int = 2,

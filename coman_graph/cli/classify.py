@@ -12,7 +12,7 @@ from coman_graph.datasets.image_file import read_digit_image
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import SampleSpec, content_hash
 from coman_graph.errors import InputError
-from coman_graph.inference import RULES, classify
+from coman_graph.inference import DEFAULT_RULE, RULES, classify
 from coman_graph.ingest import ingest, sample_row, write_rows, write_scales
 from coman_graph.report.render_explanation import render_explanation
 from coman_graph.sensing.pipeline import sense
@@ -23,7 +23,7 @@ def classify_command(
     image: Path = typer.Argument(None, help="A digit image (PNG...); resized to 28x28."),
     index: int = typer.Option(None, help="Or: the index of an MNIST image."),
     split: str = typer.Option("test", help="Split of --index: train or test."),
-    rule: str = typer.Option("explained", help=f"Activation rule: {', '.join(RULES)}."),
+    rule: str = typer.Option(DEFAULT_RULE, help=f"Activation rule: {', '.join(RULES)}."),
     explain: bool = typer.Option(False, help="List which concept units matched which units."),
     png: Path = typer.Option(None, help="With --explain: draw the match over the digit."),
 ) -> None:

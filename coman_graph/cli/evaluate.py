@@ -14,7 +14,7 @@ from coman_graph.datasets.protocols import get_protocol
 from coman_graph.datasets.selection import parse_classes
 from coman_graph.errors import InputError
 from coman_graph.evaluation import Evaluation, evaluate
-from coman_graph.inference import RULES
+from coman_graph.inference import DEFAULT_RULE, RULES
 from coman_graph.learning import TrainingConfig
 
 
@@ -26,7 +26,7 @@ def evaluate_command(
     classes: str = typer.Option(None, help="Override the protocol's classes, e.g. 1,7."),
     augment: int = typer.Option(None, help="Override the augmentations per image (10)."),
     limit: int = typer.Option(None, help="Only the first N test images (default all)."),
-    rule: str = typer.Option("explained", help=f"Activation rule: {', '.join(RULES)}."),
+    rule: str = typer.Option(DEFAULT_RULE, help=f"Activation rule: {', '.join(RULES)}."),
     compare_rule: str = typer.Option(
         None, help="Also classify with this rule and draw both confusion matrices."
     ),

@@ -9,7 +9,8 @@
 //   explained = matched energy / max(concept energy, the sample's energy at the concept's
 //               resolution: its points, segments and interconnections counted at the
 //               concept's mean energy per point, segment and interconnection)
-//   activation = explained (rule 'explained'), fill * coverage ('fill_coverage') or fill.
+//   activation = fill * coverage (rule 'fill_coverage', the default), explained ('explained')
+//                or fill alone ('fill', which lets over-general concepts win).
 // Winner-take-all: concepts ordered by activation, ties to the concept of higher energy; the
 // first is the winner, and each neuron's activation is that of its best compartment.
 // Parameters:

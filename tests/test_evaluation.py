@@ -21,7 +21,7 @@ from PIL import Image
 from coman_graph.datasets import protocols
 from coman_graph.datasets.protocols import Protocol
 from coman_graph.evaluation import evaluate
-from coman_graph.inference import classify
+from coman_graph.inference import DEFAULT_RULE, classify
 
 PROTOCOL = Protocol("T3", (0, 1, 7), 2, 2)
 CLI = [sys.executable, "-m", "coman_graph"]
@@ -39,7 +39,7 @@ def test_small_protocol_end_to_end(store, evaluation, mnist_test):
     assert m.accuracy > 0.6  # chance is 1/3
     assert set(evaluation.compartments) == {0, 1, 7}
     assert all(n >= 1 for n in evaluation.compartments.values())
-    assert {p.name for p in evaluation.phases} >= {"train", "classify (explained)"}
+    assert {p.name for p in evaluation.phases} >= {"train", f"classify ({DEFAULT_RULE})"}
 
     # the stored run: its metrics are the evaluation's
     [run] = store.execute(

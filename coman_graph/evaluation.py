@@ -193,7 +193,15 @@ def evaluate(
         failures,
         rule_metrics,
     )
-    record_run(store, run_id, protocol.name, params, evaluation.metrics.to_dict(), decisions)
+    record_run(
+        store,
+        run_id,
+        protocol.name,
+        params,
+        evaluation.metrics.to_dict(),
+        decisions,
+        baselines={name: m.to_dict() for name, m in baselines.items()},
+    )
     if out_dir is not None:
         evaluation.files = _write_files(evaluation, out_dir / run_id)
     return evaluation

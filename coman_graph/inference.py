@@ -35,9 +35,13 @@ class Decision:
 
     def neuron_activations(self) -> dict[int, float]:
         """Each neuron's activation: that of its best compartment."""
-        best: dict[int, float] = {}
+        return {digit: activation for digit, (activation, _) in self.neuron_best().items()}
+
+    def neuron_best(self) -> dict[int, tuple[float, str]]:
+        """Each neuron's best compartment: (its activation, its concept id)."""
+        best: dict[int, tuple[float, str]] = {}
         for row in self.ranked:
-            best.setdefault(int(row["class"]), float(row["activation"]))
+            best.setdefault(int(row["class"]), (float(row["activation"]), row["concept_id"]))
         return best
 
 
@@ -76,25 +80,28 @@ def record_run(
     params: dict[str, Any],
     metrics: dict[str, Any],
     decisions: list[Decision],
+    baselines: dict[str, Any] | None = None,
     batch_size: int = 500,
 ) -> None:
-    """Store the run and each decision per neuron (activation, winner or not)."""
+    """Store the run and each decision per neuron (activation, its compartment, winner or not)."""
     store.run(
         "infer/record-run",
         run_id=run_id,
         protocol=protocol,
         params=json.dumps(params),
         metrics=json.dumps(metrics),
+        baselines=json.dumps(baselines or {}),
     )
     rows = [
         {
             "sample_id": d.sample_id,
             "class": digit,
             "activation": activation,
+            "concept_id": concept_id,
             "winner": digit == d.winner,
         }
         for d in decisions
-        for digit, activation in d.neuron_activations().items()
+        for digit, (activation, concept_id) in d.neuron_best().items()
     ]
     for start in range(0, len(rows), batch_size):
         store.run("infer/record-decisions", run_id=run_id, rows=rows[start : start + batch_size])

@@ -8,12 +8,10 @@ test first forgets the samples it is about to write and then counts only those.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -21,6 +19,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
+from cli_helpers import CLI, cli_env, run_cli
 
 from coman_graph.datasets.selection import SampleSpec, content_hash, specs_for
 from coman_graph.graphstore.connection import connect
@@ -29,7 +28,6 @@ from coman_graph.sensing import SensingError
 from coman_graph.sensing.pipeline import sense
 from coman_graph.sensing.structural_graph import UNIT_KINDS, StructuralGraph
 
-CLI = [sys.executable, "-m", "coman_graph"]
 RELS = ("HAS_UNIT", "BOUNDED_BY", "INTERCONNECTS")
 #: Test-split images 9020 and 9069 are disconnected at every threshold: sensing refuses them.
 UNSENSABLE = ("mnist/test/9020", "mnist/test/9069")
@@ -173,24 +171,6 @@ def forget(store, ids: list[str]) -> None:
     store.execute("UNWIND $ids AS id MATCH (u:Unit {sample_id: id}) DETACH DELETE u", ids=ids)
     store.execute("UNWIND $ids AS id MATCH (s:Sample {sample_id: id}) DETACH DELETE s", ids=ids)
     assert stored_totals(store, ids)["Sample"] == 0
-
-
-def cli_env(server, **extra: str) -> dict[str, str]:
-    config = server.config()
-    env = {
-        **os.environ,
-        "NEO4J_URI": config.uri,
-        "NEO4J_USER": config.user,
-        "NEO4J_PASSWORD": config.password,
-        "NEO4J_DATABASE": config.database,
-        "COLUMNS": "200",
-    }
-    env.update(extra)
-    return env
-
-
-def run_cli(args: list[str], env: dict[str, str], timeout: float = 60):
-    return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def summary_numbers(stdout: str) -> tuple[int, int, int]:

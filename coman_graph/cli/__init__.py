@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
-from coman_graph.cli import data, db
+from coman_graph.cli import data, db, gds
 from coman_graph.cli.classify import classify_command
 from coman_graph.cli.concept import show_concept
 from coman_graph.cli.context import err_console, global_options
@@ -21,7 +22,8 @@ from coman_graph.errors import ComanError
 app = typer.Typer(
     name="coman-graph",
     help="Graph-database-native ComAN: learn handwritten digits from a few examples, in Cypher.\n\n"
-    "Exit codes: 0 ok, 1 failure, 2 usage, 3 graph server, 4 bad input, 5 migration.",
+    "Exit codes: 0 ok, 1 failure, 2 usage, 3 graph server, 4 bad input, 5 migration,"
+    " 6 GDS not available.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -29,6 +31,7 @@ app = typer.Typer(
 app.callback()(global_options)
 app.add_typer(db.app, name="db")
 app.add_typer(data.app, name="data")
+app.add_typer(gds.app, name="gds")
 app.command("ingest")(ingest_command)
 app.command("train")(train_command)
 app.command("classify")(classify_command)
@@ -39,7 +42,7 @@ app.command("show-concept")(show_concept)
 
 
 def _fail(message: object, code: int) -> None:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False)
+    err_console.print(f"[red]error:[/red] {escape(str(message))}", highlight=False)
     sys.exit(code)
 
 

@@ -43,3 +43,23 @@ def store(embedded_server):
     graph_store = open_store(embedded_server.config())
     yield graph_store
     graph_store.close()
+
+
+#: A small protocol several modules audit: classes 0, 1 and 7, 2 images each with 2
+#: augmentations (seed 5), tested on the first 100 test images of those classes.
+SMALL_PROTOCOL_ARGS = {"seed": 5, "limit": 100}
+
+
+@pytest.fixture(scope="session")
+def small_protocol():
+    from coman_graph.datasets.protocols import Protocol
+
+    return Protocol("T3", (0, 1, 7), 2, 2)
+
+
+@pytest.fixture(scope="session")
+def small_run(store, small_protocol):
+    """One evaluation of the small protocol, recorded as a (:Run) on the session's server."""
+    from coman_graph.evaluation import evaluate
+
+    return evaluate(store, small_protocol, **SMALL_PROTOCOL_ARGS)

@@ -8,28 +8,26 @@ MNIST test images of those classes; the CLI reads images 0-99 of the test split 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 
 import numpy as np
 import pytest
+from cli_helpers import cli_env, run_cli
 from PIL import Image
 
 from coman_graph.datasets import protocols
 from coman_graph.datasets.protocols import Protocol
-from coman_graph.evaluation import evaluate
 from coman_graph.inference import DEFAULT_RULE, classify
 
+#: The session's small run (conftest.small_run) is this protocol with seed 5, 100 test images.
 PROTOCOL = Protocol("T3", (0, 1, 7), 2, 2)
-CLI = [sys.executable, "-m", "coman_graph"]
 
 
 @pytest.fixture(scope="module")
-def evaluation(store):
-    return evaluate(store, PROTOCOL, seed=5, limit=100)
+def evaluation(small_run):
+    assert small_run.protocol == PROTOCOL
+    return small_run
 
 
 def test_small_protocol_end_to_end(store, evaluation, mnist_test):
@@ -85,24 +83,6 @@ def test_small_protocol_end_to_end(store, evaluation, mnist_test):
 # -- the CLI -----------------------------------------------------------------------------------
 
 
-def cli_env(server) -> dict[str, str]:
-    config = server.config()
-    return {
-        **os.environ,
-        "NEO4J_URI": config.uri,
-        "NEO4J_USER": config.user,
-        "NEO4J_PASSWORD": config.password,
-        "NEO4J_DATABASE": config.database,
-        "COLUMNS": "200",
-    }
-
-
-def run_cli(args: list[str], server) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CLI, *args], env=cli_env(server), capture_output=True, text=True, timeout=120
-    )
-
-
 def printed_class(stdout: str, sample_id: str) -> int:
     match = re.search(rf"^{re.escape(sample_id)}(?: \(label \d\))?: class (\d)$", stdout, re.M)
     assert match, stdout
@@ -115,7 +95,7 @@ INDEX = 0
 
 def test_classify_an_mnist_image(store, evaluation, embedded_server, mnist_test):
     assert mnist_test.labels[INDEX] == 7
-    result = run_cli(["classify", "--index", str(INDEX)], embedded_server)
+    result = run_cli(["classify", "--index", str(INDEX)], cli_env(embedded_server))
     assert result.returncode == 0, result.stderr
     sample_id = f"mnist/test/{INDEX}"
     assert f"{sample_id} (label 7): class " in result.stdout
@@ -131,12 +111,12 @@ def test_classify_png_files(store, embedded_server, evaluation, mnist_test, tmp_
     Image.fromarray(digit).resize((56, 56), Image.Resampling.BICUBIC).save(large)
     assert Image.open(large).size == (56, 56)
 
-    by_index = run_cli(["classify", "--index", str(INDEX)], embedded_server)
+    by_index = run_cli(["classify", "--index", str(INDEX)], cli_env(embedded_server))
     expected = printed_class(by_index.stdout, f"mnist/test/{INDEX}")
     written = []
     try:
         for path in (small, large):
-            result = run_cli(["classify", str(path)], embedded_server)
+            result = run_cli(["classify", str(path)], cli_env(embedded_server))
             assert result.returncode == 0, result.stderr
             match = re.search(r"^(file/[0-9a-f]{32}): class (\d)$", result.stdout, re.M)
             assert match, result.stdout
@@ -156,16 +136,16 @@ def test_classify_png_files(store, embedded_server, evaluation, mnist_test, tmp_
 def test_classify_refuses_bad_input(embedded_server, tmp_path):
     corrupt = tmp_path / "corrupt.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    result = run_cli(["classify", str(corrupt)], embedded_server)
+    result = run_cli(["classify", str(corrupt)], cli_env(embedded_server))
     assert result.returncode == 4, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(corrupt) in lines[0] and "error" in lines[0], result.stderr
 
-    neither = run_cli(["classify"], embedded_server)
+    neither = run_cli(["classify"], cli_env(embedded_server))
     assert neither.returncode == 4, (neither.stdout, neither.stderr)
     assert "IMAGE or --index" in neither.stderr
 
-    both = run_cli(["classify", str(corrupt), "--index", "3"], embedded_server)
+    both = run_cli(["classify", str(corrupt), "--index", "3"], cli_env(embedded_server))
     assert both.returncode == 4
 
 

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from coman_graph.cli import data, db, gds
+from coman_graph.cli.audit import audit_command
 from coman_graph.cli.classify import classify_command
 from coman_graph.cli.concept import show_concept
 from coman_graph.cli.context import err_console, global_options
@@ -39,6 +40,7 @@ app.command("evaluate")(evaluate_command)
 app.command("query")(query_command)
 app.command("show-sample")(show_sample)
 app.command("show-concept")(show_concept)
+app.command("audit")(audit_command)
 
 
 def _fail(message: object, code: int) -> None:

@@ -218,7 +218,8 @@ def _segment_ends(
     return (segment.x - dx, segment.y - dy), (segment.x + dx, segment.y + dy)
 
 
-def _draw_concept(axes: plt.Axes, concept: ConceptView, links: bool) -> None:
+def draw_concept(axes: plt.Axes, concept: ConceptView, links: bool) -> None:
+    """Draw one compartment on ``axes`` in the normalised frame (see the module docstring)."""
     axes.add_patch(Rectangle((-1, -1), 2, 2, fill=False, edgecolor="lightgray", linewidth=0.8))
     for t in (-0.5, 0.0, 0.5):
         axes.plot([t, t], [-1, 1], color="whitesmoke", linewidth=0.6, zorder=0)
@@ -304,7 +305,7 @@ def _draw_concept(axes: plt.Axes, concept: ConceptView, links: bool) -> None:
     axes.set_yticks([])
     axes.set_title(
         f"c{concept.compartment}: E {concept.energy:.1f}, {concept.examples_seen} ex., "
-        f"stable since {concept.stable_since}\n{_kinds_text(concept, short=True)}",
+        f"stable since {concept.stable_since}\n{concept_kinds_text(concept, short=True)}",
         fontsize=8,
     )
 
@@ -319,7 +320,8 @@ _SHORT = {
 }
 
 
-def _kinds_text(concept: ConceptView, short: bool = False) -> str:
+def concept_kinds_text(concept: ConceptView, short: bool = False) -> str:
+    """How many units of each (effective) kind, e.g. '2 EndPoint, 1 Segment'."""
     counts = concept.kind_counts()
     order = ["EndPoint", "CornerPoint", "JunctionPoint", "Point", "point", SEGMENT_KIND, WILDCARD]
     names = sorted(counts, key=lambda k: order.index(k) if k in order else len(order))
@@ -411,7 +413,7 @@ def render_concepts(
     )
     flat = list(grid.flat)
     for axes, concept in zip(flat, concepts, strict=False):
-        _draw_concept(axes, concept, links)
+        draw_concept(axes, concept, links)
     _draw_trajectories(flat[len(concepts)], concepts)
     for axes in flat[panels:]:
         axes.axis("off")
@@ -436,6 +438,6 @@ def concept_summary(digit: int, concepts: list[ConceptView]) -> list[str]:
         lines.append(
             f"  c{c.compartment}: energy {c.energy:.1f}, {c.examples_seen} example(s), "
             f"stable since step {c.stable_since}, {len(c.units)} units "
-            f"({_kinds_text(c)}), {c.links} interconnections"
+            f"({concept_kinds_text(c)}), {c.links} interconnections"
         )
     return lines

@@ -4,7 +4,7 @@
 //
 //   node scripts/lint-cypher.mjs REPO TOOLS_DIR [FILE...]
 //
-// Without FILEs it lints every *.cypher under REPO/cypher and REPO/migrations.
+// Without FILEs it lints every *.cypher under REPO/cypher, REPO/migrations and REPO/docker/bloom.
 //
 // Conventions checked on top of the linter:
 // - Parameters are declared in the file's leading comment block:
@@ -205,7 +205,8 @@ function lintFile(file) {
 
 const files = explicitFiles.length
   ? explicitFiles.map((f) => path.resolve(f))
-  : [...findCypherFiles(path.join(repo, 'cypher')), ...findCypherFiles(path.join(repo, 'migrations'))];
+  : [...findCypherFiles(path.join(repo, 'cypher')), ...findCypherFiles(path.join(repo, 'migrations')),
+     ...findCypherFiles(path.join(repo, 'docker', 'bloom'))];
 files.sort((a, b) => displayPath(a).localeCompare(displayPath(b)));
 
 let errors = 0;

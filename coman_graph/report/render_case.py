@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from coman_graph.report.render_concept import ConceptView, draw_concept  # noqa: E402
-from coman_graph.report.render_sample import KIND_COLOURS  # noqa: E402
+from coman_graph.report.render_sample import KIND_COLOURS, mark_start_point  # noqa: E402
 
 SEGMENT = "Segment"
 MATCH_COLOUR = "tab:green"
@@ -59,9 +59,7 @@ def _draw_sample_graph(axes: plt.Axes, rows: Sequence[Mapping[str, Any]], faint:
             zorder=3,
         )
         if row.get("start") and not faint:
-            axes.scatter(
-                [unit["x"]], [unit["y"]], s=160, facecolors="none", edgecolors="green", zorder=4
-            )
+            mark_start_point(axes, unit["x"], unit["y"], 160, zorder=4)
 
 
 def _frame(axes: plt.Axes) -> None:

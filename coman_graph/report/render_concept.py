@@ -34,6 +34,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle  # noqa: E402
 
 from coman_graph.report.render_sample import KIND_COLOURS as SAMPLE_KIND_COLOURS  # noqa: E402
+from coman_graph.report.render_sample import mark_start_point  # noqa: E402
 from coman_graph.sensing.structural_graph import SEGMENT_KIND, WILDCARD  # noqa: E402
 
 KIND_PARAMETER = "kind_code"
@@ -287,15 +288,7 @@ def draw_concept(axes: plt.Axes, concept: ConceptView, links: bool) -> None:
             edgecolors=colour,
         )
         if unit.start:
-            axes.scatter(
-                [unit.x],
-                [unit.y],
-                s=170,
-                facecolors="none",
-                edgecolors="green",
-                linewidths=1.6,
-                zorder=5,
-            )
+            mark_start_point(axes, unit.x, unit.y, 170, linewidths=1.6, zorder=5)
     if not concept.units:
         axes.text(0, 0, "no units", ha="center", va="center", color="gray")
     axes.set_xlim(-1.15, 1.15)

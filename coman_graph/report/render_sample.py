@@ -21,6 +21,21 @@ KIND_COLOURS = {
 }
 
 
+START_COLOUR = "green"
+
+
+def mark_start_point(axes: plt.Axes, x: float, y: float, size: float, **style: object) -> None:
+    """Ring the StartPoint at (x, y): the same mark in sample, concept and case renders."""
+    axes.scatter(
+        [x],
+        [y],
+        s=size,
+        facecolors="none",
+        edgecolors=START_COLOUR,
+        **style,
+    )
+
+
 def _draw_graph(axes: plt.Axes, graph: StructuralGraph) -> None:
     points = {u.key: u for u in graph.units if not u.is_segment}
     for unit in graph.units:
@@ -41,16 +56,7 @@ def _draw_graph(axes: plt.Axes, graph: StructuralGraph) -> None:
             )
     if graph.start_point is not None:
         start = points[graph.start_point]
-        axes.scatter(
-            [start.x],
-            [start.y],
-            s=260,
-            facecolors="none",
-            edgecolors="green",
-            linewidths=2,
-            label="StartPoint",
-            zorder=3,
-        )
+        mark_start_point(axes, start.x, start.y, 260, linewidths=2, label="StartPoint", zorder=3)
     axes.set_xlim(-1.15, 1.15)
     axes.set_ylim(1.15, -1.15)
     axes.set_aspect("equal")

@@ -25,3 +25,10 @@ class MigrationError(ComanError):
     """A migration file changed after it was applied, or failed to apply."""
 
     exit_code = 5
+
+
+class ServerSetupError(ComanError):
+    """A local graph server cannot be set up: its engine is not installed, or its data folder
+    belongs to something else."""
+
+    exit_code = 8

@@ -5,6 +5,12 @@ inference.py); this module strings the phases together, times them, scores the
 decisions against the labels of ALL the protocol's test images (an image that
 cannot be sensed counts as an error, never as filtered out), runs the pixel
 baselines on exactly the same training images, and records the run.
+
+A run is evaluated either on the test split (the default: every test image of the
+protocol's classes) or on the validation set, held-out images of the TRAIN split
+(``datasets.protocols.validation_specs``) on which rules and parameters are chosen. A
+validation run says so in its run id (``...-validation-...``), its params and JSON
+(``"on": "validation"``) and its printed table.
 """
 
 from __future__ import annotations
@@ -26,14 +32,20 @@ from coman_graph.datasets.protocols import (
     absorption_order,
     test_specs,
     training_specs,
+    validation_specs,
 )
 from coman_graph.datasets.selection import SampleSpec
+from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.inference import DEFAULT_RULE, Decision, classify, record_run
 from coman_graph.ingest import IngestSummary, ingest
 from coman_graph.learning import TrainingConfig, train_class
 from coman_graph.report.confusion import render_confusion, render_confusion_pair
 from coman_graph.report.metrics import Metrics, classification_metrics
+
+#: What a run can be evaluated on: the test split, or held-out images of the train split.
+TEST, VALIDATION = "test", "validation"
+EVALUATION_SETS = (TEST, VALIDATION)
 
 #: Progress hooks: start(phase, total) returns an advance(n) callback.
 ProgressStart = Callable[[str, int], Callable[[int], None]]
@@ -67,10 +79,16 @@ class Evaluation:
     rule_metrics: dict[str, Metrics] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
+    @property
+    def on(self) -> str:
+        """What the run was evaluated on: ``"test"`` or ``"validation"``."""
+        return self.params.get("on", TEST)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
             "protocol": self.protocol.name,
+            "on": self.on,
             "params": self.params,
             "metrics": self.metrics.to_dict(),
             "baselines": {name: m.to_dict() for name, m in self.baselines.items()},
@@ -104,6 +122,7 @@ def evaluate(
     *,
     seed: int = 0,
     limit: int | None = None,
+    on: str = TEST,
     rule: str = DEFAULT_RULE,
     compare_rule: str | None = None,
     config: TrainingConfig = TrainingConfig(),
@@ -111,12 +130,24 @@ def evaluate(
     out_dir: Path | None = None,
     progress: ProgressStart = _no_progress,
 ) -> Evaluation:
-    """Run ``protocol`` with ``seed`` end to end and return (and record) its results."""
+    """Run ``protocol`` with ``seed`` end to end and return (and record) its results.
+
+    ``on`` is ``"test"`` (every test image of the protocol's classes, the first ``limit``
+    if given) or ``"validation"`` (``limit`` held-out train images, default
+    ``protocols.VALIDATION_SIZE``).
+    """
+    if on not in EVALUATION_SETS:
+        raise InputError(f"evaluate on {on!r}: expected one of {', '.join(EVALUATION_SETS)}")
     started = datetime.now(UTC)
-    run_id = f"{protocol.name}-k{protocol.per_class}-s{seed}-{started:%Y%m%dT%H%M%S}"
-    train, test = load_split("train"), load_split("test")
+    label = f"-{VALIDATION}" if on == VALIDATION else ""
+    run_id = f"{protocol.name}-k{protocol.per_class}-s{seed}{label}-{started:%Y%m%dT%H%M%S}"
+    train = load_split("train")
     train_specs = training_specs(protocol, train, seed)
-    tests = test_specs(protocol, test, limit)
+    if on == VALIDATION:
+        evaluated, tests = train, validation_specs(protocol, train, seed, limit)
+    else:
+        evaluated = load_split("test")
+        tests = test_specs(protocol, evaluated, limit)
     phases: list[Phase] = []
 
     def ingest_phase(name: str, specs: list[SampleSpec]) -> IngestSummary:
@@ -126,7 +157,7 @@ def evaluate(
         return summary
 
     failures = ingest_phase("ingest train (sense + write)", train_specs).failed
-    failures += ingest_phase("ingest test (sense + write)", tests).failed
+    failures += ingest_phase(f"ingest {on} (sense + write)", tests).failed
 
     began = time.perf_counter()
     advance = progress("train", len(train_specs))
@@ -160,7 +191,7 @@ def evaluate(
     began = time.perf_counter()
     train_images = np.stack([spec.image(train) for spec in train_specs])
     train_labels = np.array([spec.label for spec in train_specs])
-    test_images = test.images[[spec.index for spec in tests]]
+    test_images = evaluated.images[[spec.index for spec in tests]]
     baselines = {
         "1-NN pixels": classification_metrics(
             labels,
@@ -178,7 +209,8 @@ def evaluate(
         "per_class": protocol.per_class,
         "augment": protocol.augment,
         "seed": seed,
-        "test_images": len(tests),
+        "on": on,
+        f"{on}_images": len(tests),
         "rule": rule,
         "compartment_loss": config.compartment_loss,
     }
@@ -213,6 +245,8 @@ def _write_files(evaluation: Evaluation, folder: Path) -> list[Path]:
     metrics_file = folder / "metrics.json"
     metrics_file.write_text(json.dumps(evaluation.to_dict(), indent=2))
     title = f"ComAN {evaluation.protocol.name}, rule {evaluation.params['rule']}"
+    if evaluation.on == VALIDATION:
+        title += " (VALIDATION: held-out train images)"
     files = [
         metrics_file,
         render_confusion(evaluation.metrics.confusion, classes, folder / "confusion.png", title),

@@ -10,10 +10,10 @@ from rich.table import Table
 
 from coman_graph.cli.context import cli_context, console
 from coman_graph.cli.progress import phase_starter, progress_bar
-from coman_graph.datasets.protocols import get_protocol
+from coman_graph.datasets.protocols import VALIDATION_SIZE, get_protocol
 from coman_graph.datasets.selection import parse_classes
 from coman_graph.errors import InputError
-from coman_graph.evaluation import Evaluation, evaluate
+from coman_graph.evaluation import EVALUATION_SETS, TEST, VALIDATION, Evaluation, evaluate
 from coman_graph.inference import DEFAULT_RULE, RULES
 from coman_graph.learning import TrainingConfig
 
@@ -25,7 +25,16 @@ def evaluate_command(
     seed: int = typer.Option(0, help="Seed of the training draw, augmentations and order."),
     classes: str = typer.Option(None, help="Override the protocol's classes, e.g. 1,7."),
     augment: int = typer.Option(None, help="Override the augmentations per image (10)."),
-    limit: int = typer.Option(None, help="Only the first N test images (default all)."),
+    on: str = typer.Option(
+        TEST,
+        help="test: the test split; validation: held-out TRAIN-split images, on which rules "
+        "and parameters are chosen.",
+    ),
+    limit: int = typer.Option(
+        None,
+        help=f"Only the first N test images (default all); on validation, N held-out images "
+        f"(default {VALIDATION_SIZE}).",
+    ),
     rule: str = typer.Option(DEFAULT_RULE, help=f"Activation rule: {', '.join(RULES)}."),
     compare_rule: str = typer.Option(
         None, help="Also classify with this rule and draw both confusion matrices."
@@ -40,6 +49,8 @@ def evaluate_command(
         chosen = replace(chosen, classes=parse_classes(classes))
     if augment is not None:
         chosen = replace(chosen, augment=augment)
+    if on not in EVALUATION_SETS:
+        raise InputError(f"--on {on!r}: expected one of {', '.join(EVALUATION_SETS)}")
     for name in (rule, compare_rule):
         if name is not None and name not in RULES:
             raise InputError(f"unknown rule {name!r}: expected one of {', '.join(RULES)}")
@@ -49,6 +60,7 @@ def evaluate_command(
             chosen,
             seed=seed,
             limit=limit,
+            on=on,
             rule=rule,
             compare_rule=compare_rule,
             config=TrainingConfig(compartment_loss),
@@ -61,12 +73,25 @@ def evaluate_command(
 
 def print_evaluation(result: Evaluation) -> None:
     p = result.params
+    if result.on == VALIDATION:
+        console.print(
+            "[bold reverse] VALIDATION run [/bold reverse] on held-out TRAIN-split images: "
+            "for choosing rules and parameters, not a test result"
+        )
     console.print(
         f"[bold]{result.run_id}[/bold]: classes {p['classes']}, {p['per_class']} unique x "
-        f"(1 + {p['augment']} augmentations) per class, {p['test_images']} test images "
-        f"(unfiltered; {len(result.ingest_failures)} unsensable, counted as errors)"
+        f"(1 + {p['augment']} augmentations) per class, {p[f'{result.on}_images']} "
+        f"{result.on} images (unfiltered; {len(result.ingest_failures)} unsensable, counted "
+        "as errors)"
     )
-    table = Table("method", "accuracy", "macro P", "macro R", "macro F1")
+    table = Table(
+        "method",
+        "accuracy",
+        "macro P",
+        "macro R",
+        "macro F1",
+        title="VALIDATION (held-out train images)" if result.on == VALIDATION else None,
+    )
     rows = (
         {f"ComAN ({p['rule']})": result.metrics}
         | {f"ComAN ({name})": m for name, m in result.rule_metrics.items() if name != p["rule"]}

@@ -3,6 +3,9 @@
 P6 (the ComAN paper's): classes 1,2,3,6,7,9; 6 unique training images per class,
 10 augmentations each; tested on every MNIST test image of those classes (6,172).
 P10: all classes; 5 unique per class, 10 augmentations each; all 10,000 test images.
+
+Rules and parameters are chosen on a *validation set*: held-out original images of the
+TRAIN split (:func:`validation_specs`), never on the test split.
 """
 
 from __future__ import annotations
@@ -51,6 +54,73 @@ def test_specs(protocol: Protocol, test: MnistSplit, limit: int | None = None) -
     """Every test image of the protocol's classes (the first ``limit`` of them if given)."""
     indices = [int(i) for i in test.indices_of(protocol.classes)]
     return specs_for(test, indices[:limit] if limit else indices)
+
+
+#: Seeds whose training picks every validation set avoids, so that one validation set
+#: serves the runs of all of them.
+RESERVED_SEEDS: tuple[int, ...] = (0, 1, 2)
+#: Unique-images-per-class counts whose picks (at the reserved seeds) validation avoids.
+RESERVED_K: tuple[int, ...] = tuple(range(1, 11))
+#: Seed of the one fixed shuffle of the train split that validation images are taken from.
+VALIDATION_SEED = 13
+#: Validation images when no count is given.
+VALIDATION_SIZE = 800
+
+
+def reserved_train_indices(protocol: Protocol, train: MnistSplit, seed: int) -> set[int]:
+    """Train-split indices a validation set must avoid for ``protocol`` at ``seed``.
+
+    The training picks of ``protocol`` at ``seed``, and those of every named protocol
+    (:data:`PROTOCOLS`) and of ``protocol``'s classes at each of the :data:`RESERVED_SEEDS`
+    for every k in :data:`RESERVED_K`.
+    """
+    reserved = set(pick_per_class(train, protocol.classes, protocol.per_class, seed))
+    class_sets = {p.classes for p in PROTOCOLS.values()} | {protocol.classes}
+    for classes in class_sets:
+        for reserved_seed in RESERVED_SEEDS:
+            for k in RESERVED_K:
+                reserved.update(pick_per_class(train, classes, k, reserved_seed))
+    return reserved
+
+
+def validation_specs(
+    protocol: Protocol, train: MnistSplit, seed: int, count: int | None = None
+) -> list[SampleSpec]:
+    """``count`` held-out TRAIN-split images of the protocol's classes, for choosing rules.
+
+    Parameters
+    ----------
+    protocol
+        Its classes are the ones drawn; its ``per_class`` picks at ``seed`` are avoided.
+    train
+        The MNIST train split.
+    seed
+        The training seed of the runs this set validates.
+    count
+        How many images (default :data:`VALIDATION_SIZE`).
+
+    Returns
+    -------
+    Original (unaugmented) images in a fixed order: the train split shuffled once with
+    :data:`VALIDATION_SEED`, keeping the images of the protocol's classes that are not in
+    :func:`reserved_train_indices`. The classes come in their natural proportions, as in
+    the test split. The set never meets the training picks of ``seed``; for seeds 0, 1
+    and 2 and k from 1 to 10 it is the same set, disjoint from all their picks, and a
+    smaller ``count`` gives a prefix of a larger one.
+    """
+    count = VALIDATION_SIZE if count is None else count
+    if count < 1:
+        raise InputError(f"validation images: expected a positive count, got {count}")
+    reserved = reserved_train_indices(protocol, train, seed)
+    order = np.random.default_rng(VALIDATION_SEED).permutation(len(train))
+    wanted = np.isin(train.labels[order], protocol.classes)
+    free = ~np.isin(order, np.fromiter(reserved, dtype=np.int64, count=len(reserved)))
+    held_out = order[wanted & free]
+    if len(held_out) < count:
+        raise InputError(
+            f"validation images: asked for {count}, the train split holds {len(held_out)}"
+        )
+    return specs_for(train, [int(i) for i in held_out[:count]])
 
 
 def absorption_order(specs: list[SampleSpec], digit: int, seed: int) -> list[str]:

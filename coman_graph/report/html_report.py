@@ -25,6 +25,7 @@ img { max-width: 100%; border: 1px solid #eee; }
 nav a { margin-right: .8em; } .note { color: #666; font-size: .9em; }
 .case { margin: 1em 0 1.6em; } .case p { margin: .2em 0; }
 .wrong { color: #b00; font-weight: bold; }
+.validation { background: #fff3c4; border: 2px solid #c90; padding: .5em 1em; font-weight: bold; }
 """
 
 
@@ -81,6 +82,11 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[object]], text_columns: 
     return "\n".join(lines + ["</table>"])
 
 
+def _evaluated_on(report: AuditReport) -> str:
+    """'test' or 'validation' (held-out train images), from the run's parameters."""
+    return str(report.params.get("on", "test"))
+
+
 def _pct(value: float) -> str:
     return f"{100 * value:.2f}%"
 
@@ -105,7 +111,8 @@ def _metrics_section(report: AuditReport) -> str:
     return "\n".join(
         [
             '<h2 id="metrics">Metrics</h2>',
-            f"<p>{m['total']:,} test images; {report.decided:,} decided by the concepts"
+            f"<p>{m['total']:,} {_evaluated_on(report)} images; {report.decided:,} decided "
+            "by the concepts"
             + (f", {unsensed:,} could not be sensed and count as errors" if unsensed > 0 else "")
             + ". Baselines are trained on exactly the same images.</p>",
             _table(["method", "accuracy", "macro precision", "macro recall", "macro F1"], rows),
@@ -200,6 +207,10 @@ def render_html(report: AuditReport) -> str:
         f"<style>{STYLE}</style></head><body>",
         f"<h1>coman-graph audit: run {_e(report.run_id)}</h1>",
         f"<p>Protocol {_e(report.protocol)}, recorded {_e(_when(report.recorded_at))}.</p>",
+        '<p class="validation">VALIDATION run: evaluated on held-out images of the TRAIN '
+        "split, for choosing rules and parameters. Not a test result.</p>"
+        if _evaluated_on(report) == "validation"
+        else "",
         '<nav><a href="#metrics">metrics</a><a href="#confusion">confusion matrix</a>'
         '<a href="#concepts">concepts</a><a href="#misclassified">misclassified</a></nav>',
         "<h2>Parameters</h2>",
@@ -211,7 +222,7 @@ def render_html(report: AuditReport) -> str:
         "generalised. The last panel of each picture is the energy trajectory of each "
         f"compartment. Classes: {class_links}</p>",
         *(_class_section(c) for c in report.classes),
-        '<h2 id="misclassified">Misclassified test images</h2>',
+        f'<h2 id="misclassified">Misclassified {_evaluated_on(report)} images</h2>',
         f"<p>{len(report.cases)} of {report.misclassified:,} misclassified images, the most "
         "frequent confusions first. Each row: the digit; its graph as stored; the winning "
         "class's compartment and the true class's best one, with the sample units each "

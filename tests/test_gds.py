@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from coman_graph import CYPHER_DIR
 from coman_graph.cli import app
-from coman_graph.errors import ComanError, GraphStoreError
+from coman_graph.errors import ComanError, GraphStoreError, QueryError
 from coman_graph.gds import (
     CLIENT_INSTALL,
     Gds,
@@ -169,7 +169,7 @@ def test_failed_projection_is_reported_and_still_dropped(store, recorded_runs):
     client = _Client(fail=True)
     gds = Gds(store, "test", client)
     with (
-        pytest.raises(GraphStoreError) as raised,
+        pytest.raises(QueryError) as raised,
         projection(gds, "gds/project-sample-units", split="test"),
     ):
         pytest.fail("the block must not run")
@@ -198,7 +198,7 @@ def test_error_inside_the_block_wins_over_a_failing_drop(store, recorded_runs):
 def test_a_failing_drop_after_success_is_not_swallowed(store, recorded_runs):
     gds = Gds(store, "test", _Client(fail=False))
     with (
-        pytest.raises(GraphStoreError, match="gds/drop-graph"),
+        pytest.raises(QueryError, match="gds/drop-graph"),
         projection(gds, "gds/project-sample-units", split=None),
     ):
         pass

@@ -23,7 +23,7 @@ from typing import Any
 
 from neo4j import exceptions as neo
 
-from coman_graph.errors import ComanError, GraphStoreError, InputError
+from coman_graph.errors import GdsUnavailableError, GraphStoreError, InputError, QueryError
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.graphstore.queries import load_query
 
@@ -35,12 +35,6 @@ SERVER_HINT = (
 )
 #: Prefix of every in-memory graph this adapter creates.
 GRAPH_PREFIX = "coman-"
-
-
-class GdsUnavailableError(ComanError):
-    """The server has no Graph Data Science library, or the client is not installed."""
-
-    exit_code = 6
 
 
 def _one_line(exc: BaseException) -> str:
@@ -63,10 +57,8 @@ def gds_version(store: GraphStore) -> str:
     """
     try:
         rows = store.run("gds/version")
-    except GraphStoreError as exc:
-        if not isinstance(exc.__cause__, neo.Neo4jError):
-            raise
-        raise _unavailable(store, _one_line(exc.__cause__)) from None
+    except QueryError as exc:
+        raise _unavailable(store, _one_line(exc.__cause__ or exc)) from None
     version = rows[0].get("version") if rows else None
     if not isinstance(version, str) or not version:
         raise _unavailable(store, f"gds.version() answered {version!r}")
@@ -158,7 +150,7 @@ def projection(gds: Gds, query: str, **params: Any) -> Iterator[dict[str, Any]]:
                 projection_query.text, graph_name=graph_name, **params
             )
         except (neo.Neo4jError, neo.DriverError, ValueError) as exc:
-            raise GraphStoreError(f"projection {query} failed: {_one_line(exc)}") from exc
+            raise QueryError(f"projection {query} failed: {_one_line(exc)}") from exc
         result = projected.result
         yield {
             "graph_name": graph_name,
@@ -172,7 +164,7 @@ def projection(gds: Gds, query: str, **params: Any) -> Iterator[dict[str, Any]]:
     finally:
         try:
             gds.store.run("gds/drop-graph", graph_name=graph_name)
-        except GraphStoreError:
+        except (GraphStoreError, QueryError):
             if not failed:
                 raise
 

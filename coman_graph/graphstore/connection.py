@@ -1,12 +1,20 @@
 """Open a Bolt connection and run named or literal Cypher, with clear one-line errors.
 
-:class:`GraphStore` wraps one official ``neo4j`` driver. Writes that fail
-transiently — including ArcadeDB's ConstraintValidationFailed when two MERGEs
-on a unique key race — are retried with backoff.
+:class:`GraphStore` wraps one official ``neo4j`` driver and owns the retry policy (the
+driver's own transaction retries are off, so there is one policy, here):
+
+- a transient failure is retried with jittered backoff, up to :data:`RETRIES` times: Neo4j's
+  retryable errors (deadlocks, a leader switch) and ArcadeDB's ConstraintValidationFailed or
+  ConcurrentModification when two writers race on the same key;
+- a lost connection is retried only while the server still accepts a fresh one; a server
+  that is gone fails at once with :class:`GraphStoreError` (exit code 3);
+- refused credentials are a GraphStoreError; any other failure of a query is a
+  :class:`QueryError` (exit code 7) naming the query.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -16,12 +24,29 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo
 
-from coman_graph.errors import GraphStoreError
+from coman_graph.errors import GraphStoreError, QueryError
 from coman_graph.graphstore.config import ConnectionConfig
 from coman_graph.graphstore.queries import load_query
 
-RETRIES = 5
+#: Retries of a transient failure (or of a dropped connection to a server that still answers).
+RETRIES = 6
+#: Backoff before retry n (0-based): min(BACKOFF_CAP, BACKOFF_BASE * 2**n), jittered x0.5-1.5.
+BACKOFF_BASE = 0.05
+BACKOFF_CAP = 1.0
+#: Server messages of ArcadeDB's optimistic concurrency, which a retry resolves.
+TRANSIENT_MARKERS = (
+    "ConstraintValidation",
+    "ConcurrentModification",
+    "DuplicatedKey",
+    "Locked",
+    # ArcadeDB creates a type per label set on first use; racing creators lose this way.
+    "already exists",
+)
 T = TypeVar("T")
+
+# The driver logs a dropped connection before raising it; the raised error is reported once, as
+# one line, so its log records go nowhere unless the application configures logging.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 class Transaction:
@@ -36,28 +61,27 @@ class Transaction:
         return [record.data() for record in self._tx.run(query.text, params)]
 
 
-def _is_retryable(exc: Exception) -> bool:
-    if isinstance(exc, neo.TransientError | neo.SessionExpired | neo.ServiceUnavailable):
+def _is_transient(exc: Exception) -> bool:
+    """A failure that the same work, tried again, is expected to get past."""
+    if isinstance(exc, neo.Neo4jError) and exc.is_retryable():
         return True
     text = f"{getattr(exc, 'code', '')} {exc}"
-    return any(
-        marker in text
-        for marker in (
-            "ConstraintValidation",
-            "ConcurrentModification",
-            "DuplicatedKey",
-            "Locked",
-            # ArcadeDB creates a type per label set on first use; racing creators lose this way.
-            "already exists",
-        )
-    )
+    return any(marker in text for marker in TRANSIENT_MARKERS)
 
 
-def _reason(exc: Exception) -> str:
+def _is_connection_loss(exc: Exception) -> bool:
+    return isinstance(exc, neo.ServiceUnavailable | neo.SessionExpired | OSError)
+
+
+def _reason(exc: BaseException) -> str:
     """The server's own words, on one line (ArcadeDB wraps them around the query text)."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     lines = [line.strip() for line in str(message).splitlines() if line.strip()]
     return lines[-1][:300] if lines else type(exc).__name__
+
+
+def _backoff(attempt: int) -> None:
+    time.sleep(min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * (0.5 + random.random()))
 
 
 def connect(config: ConnectionConfig, connection_timeout: float = 5.0) -> GraphStore:
@@ -67,7 +91,10 @@ def connect(config: ConnectionConfig, connection_timeout: float = 5.0) -> GraphS
         auth=(config.user, config.password),
         connection_timeout=connection_timeout,
         connection_acquisition_timeout=connection_timeout * 2,
-        max_transaction_retry_time=10.0,
+        # GraphStore retries (see the module docstring); the driver does not.
+        max_transaction_retry_time=0.0,
+        # Neo4j warns about labels no data has yet (a fresh database); not the user's concern.
+        notifications_min_severity="OFF",
     )
     try:
         driver.verify_connectivity()
@@ -112,35 +139,67 @@ class GraphStore:
         query.check(params)
         return self.execute(query.text, label=name, **params)
 
-    def transaction(self, work: Callable[[Transaction], T]) -> T:
+    def transaction(self, work: Callable[[Transaction], T], label: str = "transaction") -> T:
         """Run ``work`` in one write transaction: all its queries commit together or not at all.
 
-        ``work`` may be called again if the transaction fails transiently.
+        ``work`` is called again, in a new transaction, after a transient failure, so it must
+        read what it depends on inside the transaction.
         """
-        try:
+
+        def attempt() -> T:
             with self.driver.session(database=self.config.database) as session:
                 return session.execute_write(lambda tx: work(Transaction(tx)))
-        except (neo.Neo4jError, neo.DriverError) as exc:
-            raise GraphStoreError(f"transaction failed: {_reason(exc)}") from exc
+
+        return self._retrying(label, attempt)
 
     def execute(self, cypher: str, label: str | None = None, **params: Any) -> list[dict[str, Any]]:
-        """Run one statement with parameters, retrying transient failures."""
-        for attempt in range(RETRIES + 1):
+        """Run one statement with parameters (retried as the module docstring says)."""
+
+        def attempt() -> list[dict[str, Any]]:
+            records, _, _ = self.driver.execute_query(
+                cypher, params, database_=self.config.database
+            )
+            return [record.data() for record in records]
+
+        where = label or cypher.strip().splitlines()[0][:60]
+        return self._retrying(f"query {where}", attempt)
+
+    def _retrying(self, what: str, attempt: Callable[[], T]) -> T:
+        """``attempt()``, retried after transient failures; errors mapped to the taxonomy."""
+        for tries in range(RETRIES + 1):
             try:
-                records, _, _ = self.driver.execute_query(
-                    cypher, params, database_=self.config.database
-                )
-                return [record.data() for record in records]
+                return attempt()
             except neo.AuthError:
                 raise GraphStoreError(
                     f"the graph server at {self.config.uri} refused user {self.config.user!r}"
                 ) from None
-            except Exception as exc:
-                if attempt < RETRIES and _is_retryable(exc):
-                    time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+            except (neo.Neo4jError, neo.DriverError, OSError) as exc:
+                if _is_connection_loss(exc):
+                    if isinstance(exc, neo.IncompleteCommit) or tries == RETRIES:
+                        raise self._lost(what, exc) from None
+                    lost = self._unreachable()
+                    if lost is not None:
+                        raise self._lost(what, lost) from None
                     continue
-                if isinstance(exc, neo.Neo4jError | neo.DriverError):
-                    where = label or cypher.strip().splitlines()[0][:60]
-                    raise GraphStoreError(f"query {where} failed: {_reason(exc)}") from exc
-                raise
+                if tries < RETRIES and _is_transient(exc):
+                    _backoff(tries)
+                    continue
+                if isinstance(exc, neo.Neo4jError):
+                    raise QueryError(f"{what} failed: {_reason(exc)}") from exc
+                raise GraphStoreError(
+                    f"{what} on the graph server at {self.config.uri} failed: {_reason(exc)}"
+                ) from exc
         raise AssertionError("unreachable")
+
+    def _unreachable(self) -> Exception | None:
+        """Why the server does not accept a fresh connection now, or None if it does."""
+        try:
+            self.driver.verify_connectivity()
+        except (neo.Neo4jError, neo.DriverError, OSError) as exc:
+            return exc
+        return None
+
+    def _lost(self, what: str, exc: BaseException) -> GraphStoreError:
+        return GraphStoreError(
+            f"lost the graph server at {self.config.uri} during {what}: {_reason(exc)}"
+        )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coman_graph import MIGRATIONS_DIR
-from coman_graph.errors import MigrationError
+from coman_graph.errors import MigrationError, QueryError
 from coman_graph.graphstore.connection import GraphStore
 
 _FILE_NAME = re.compile(r"^V(\d{3})__(\w+)\.cypher$")
@@ -78,7 +78,10 @@ def migrate(store: GraphStore, folder: Path = MIGRATIONS_DIR) -> list[Migration]
             )
     for migration in pending:
         for statement in migration.statements:
-            store.execute(statement, label=f"migration V{migration.version:03d}")
+            try:
+                store.execute(statement, label=f"migration V{migration.version:03d}")
+            except QueryError as exc:
+                raise MigrationError(str(exc)) from exc
         store.execute(
             _RECORD, version=migration.version, name=migration.name, checksum=migration.checksum
         )

@@ -1,46 +1,142 @@
-"""The `coman-graph` command line: one typer app, a module per command group."""
+"""The `coman-graph` command line: one typer app, a module per command group.
+
+Each command's module is imported only when that command runs (the modules pull in numpy,
+scikit-image, matplotlib, the driver...), so ``coman-graph --help`` and ``db status`` start
+fast. The command listing of ``--help`` shows the one-line summaries of :data:`COMMANDS`.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import typer
 from rich.markup import escape
+from typer.core import TyperCommand, TyperGroup
 
-from coman_graph.cli import data, db, gds
-from coman_graph.cli.audit import audit_command
-from coman_graph.cli.classify import classify_command
-from coman_graph.cli.concept import show_concept
 from coman_graph.cli.context import err_console, global_options
-from coman_graph.cli.evaluate import evaluate_command
-from coman_graph.cli.ingest import ingest_command
-from coman_graph.cli.query import query_command
-from coman_graph.cli.sample import show_sample
-from coman_graph.cli.train import train_command
-from coman_graph.datasets.idx import IdxError
-from coman_graph.errors import ComanError
+from coman_graph.errors import INTERRUPTED, ComanError, InputError, exit_codes_text
+from coman_graph.sensing.errors import SensingError
+
+
+@dataclass(frozen=True)
+class CommandEntry:
+    """Where a command lives (``module:attribute``, a typer app or a command function) and
+    the one-line summary ``--help`` lists for it."""
+
+    target: str
+    summary: str
+
+    def load(self, name: str) -> Any:
+        """The command as typer builds it (a command, or a group of them)."""
+        module_name, attribute = self.target.split(":")
+        obj = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(obj, typer.Typer):
+            single = typer.Typer()
+            single.command(name)(obj)
+            obj = single
+        command = typer.main.get_command(obj)
+        command.name = name
+        return command
+
+
+#: Every command, in the order ``--help`` lists them.
+COMMANDS: dict[str, CommandEntry] = {
+    "ingest": CommandEntry(
+        "coman_graph.cli.ingest:ingest_command",
+        "Sense MNIST images and write their structural hypergraphs (idempotent, resumable).",
+    ),
+    "train": CommandEntry(
+        "coman_graph.cli.train:train_command",
+        "Train each class's detector neuron: one pass, no backpropagation, inside the database.",
+    ),
+    "classify": CommandEntry(
+        "coman_graph.cli.classify:classify_command",
+        "Classify one image: the winning class and every neuron's activation.",
+    ),
+    "evaluate": CommandEntry(
+        "coman_graph.cli.evaluate:evaluate_command",
+        "Ingest, train, classify the protocol's whole test set and print the table.",
+    ),
+    "query": CommandEntry(
+        "coman_graph.cli.query:query_command",
+        "Run an audit query (cypher/audit/NAME.cypher). Without NAME, list them.",
+    ),
+    "show-sample": CommandEntry(
+        "coman_graph.cli.sample:show_sample",
+        "Sense image INDEX: write the digit, its skeleton and its typed graph to a PNG.",
+    ),
+    "show-concept": CommandEntry(
+        "coman_graph.cli.concept:show_concept",
+        "Draw every active compartment of a class's detector neuron and its energy trajectory.",
+    ),
+    "audit": CommandEntry(
+        "coman_graph.cli.audit:audit_command",
+        "Write an HTML audit of a run: metrics, confusion matrix, every compartment of every "
+        "neuron with its energy trajectory, and misclassified test images explained.",
+    ),
+    "db": CommandEntry(
+        "coman_graph.cli.db:app",
+        "Manage the local graph server (Neo4j or ArcadeDB) and the schema.",
+    ),
+    "data": CommandEntry("coman_graph.cli.data:app", "Provision and verify MNIST."),
+    "gds": CommandEntry(
+        "coman_graph.cli.gds:app",
+        "Optional Graph Data Science audits (GDS plugin of Neo4j 5; not the local servers).",
+    ),
+}
+
+
+class _LazyCommands(Mapping[str, Any]):
+    """The root group's commands: each loaded on first access; summaries while listing."""
+
+    def __init__(self) -> None:
+        self.listing = False
+        self._loaded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        entry = COMMANDS[name]
+        if self.listing:
+            return TyperCommand(name, short_help=entry.summary)
+        if name not in self._loaded:
+            self._loaded[name] = entry.load(name)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
+class LazyGroup(TyperGroup):
+    """The root group: a command's module is imported when the command runs, not before."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands()
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        self.commands.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.commands.listing = False
+
 
 app = typer.Typer(
     name="coman-graph",
-    help="Graph-database-native ComAN: learn handwritten digits from a few examples, in Cypher.\n\n"
-    "Exit codes: 0 ok, 1 failure, 2 usage, 3 graph server, 4 bad input, 5 migration,"
-    " 6 GDS not available.",
+    cls=LazyGroup,
+    help="Graph-database-native ComAN: learn handwritten digits from a few examples, in Cypher."
+    f"\n\nExit codes: {exit_codes_text()}.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 app.callback()(global_options)
-app.add_typer(db.app, name="db")
-app.add_typer(data.app, name="data")
-app.add_typer(gds.app, name="gds")
-app.command("ingest")(ingest_command)
-app.command("train")(train_command)
-app.command("classify")(classify_command)
-app.command("evaluate")(evaluate_command)
-app.command("query")(query_command)
-app.command("show-sample")(show_sample)
-app.command("show-concept")(show_concept)
-app.command("audit")(audit_command)
 
 
 def _fail(message: object, code: int) -> None:
@@ -54,9 +150,9 @@ def main() -> None:
         app()
     except ComanError as exc:
         _fail(exc, exc.exit_code)
-    except IdxError as exc:
-        _fail(exc, 4)
-    except ValueError as exc:
-        if type(exc).__name__ != "SensingError":
-            raise
-        _fail(exc, 4)
+    except SensingError as exc:
+        _fail(exc, InputError.exit_code)
+    except SystemExit as exc:
+        if exc.code == INTERRUPTED:  # typer's exit on Ctrl-C (KeyboardInterrupt)
+            _fail("interrupted; nothing is half-written: run the command again to go on", exc.code)
+        raise

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from coman_graph.errors import InputError
+
 #: IDX element type byte -> numpy dtype (big-endian, as the format stores them).
 _IDX_DTYPES: dict[int, str] = {
     0x08: "u1",
@@ -18,7 +20,7 @@ _IDX_DTYPES: dict[int, str] = {
 }
 
 
-class IdxError(ValueError):
+class IdxError(InputError):
     """An IDX file that is missing, truncated or not IDX at all."""
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import platformdirs
 
 from coman_graph.datasets.idx import IdxError, read_idx
+from coman_graph.errors import InputError
 
 Split = Literal["train", "test"]
 SPLITS: tuple[Split, ...] = ("train", "test")
@@ -59,7 +60,7 @@ def _find(folder: Path, name: str) -> Path:
 def load_split(split: Split, data_dir: str | Path | None = None) -> MnistSplit:
     """Read one split from ``data_dir`` (default :func:`default_data_dir`), validated."""
     if split not in _FILES:
-        raise ValueError(f"unknown split {split!r}: expected one of {', '.join(SPLITS)}")
+        raise InputError(f"unknown split {split!r}: expected one of {', '.join(SPLITS)}")
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     return _load_cached(split, folder.resolve())
 

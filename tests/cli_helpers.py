@@ -10,7 +10,7 @@ CLI = [sys.executable, "-m", "coman_graph"]
 
 
 def cli_env(server, **extra: str) -> dict[str, str]:
-    """The environment that points the CLI at ``server`` (an EmbeddedServer), plus ``extra``."""
+    """The environment that points the CLI at ``server`` (a LocalServer), plus ``extra``."""
     config = server.config()
     return {
         **os.environ,

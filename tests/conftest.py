@@ -1,6 +1,14 @@
-"""Session fixtures: genuine MNIST (provisioned once) and a real embedded graph server."""
+"""Session fixtures: genuine MNIST (provisioned once) and real local graph servers.
+
+Every test that talks to a server runs once per engine: ``embedded_server`` is
+parametrised over Neo4j and ArcadeDB, each started by the session on free ports
+in a temporary folder. ``--engines neo4j`` (or ``COMAN_TEST_ENGINES``) narrows that
+for a quick local run; CI runs both.
+"""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -24,12 +32,35 @@ def mnist_test(mnist_dir) -> MnistSplit:
     return load_split("test", mnist_dir)
 
 
-@pytest.fixture(scope="session")
-def embedded_server(tmp_path_factory):
-    """A real ArcadeDB server on free ports in a temporary folder, stopped at the end."""
-    from coman_graph.graphstore.embedded import EmbeddedServer
+#: Every engine the suite runs on.
+ALL_ENGINES = ("arcadedb", "neo4j")
+#: Java heap of each session server.
+TEST_HEAP = "1g"
 
-    server = EmbeddedServer(tmp_path_factory.mktemp("graph-server"), heap="1g")
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--engines",
+        default=os.environ.get("COMAN_TEST_ENGINES", ",".join(ALL_ENGINES)),
+        help="comma-separated engines the server tests run on (default: all)",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if "engine" in metafunc.fixturenames:
+        engines = [e for e in metafunc.config.getoption("engines").split(",") if e]
+        unknown = set(engines) - set(ALL_ENGINES)
+        if unknown:
+            raise pytest.UsageError(f"--engines: unknown engine(s) {', '.join(sorted(unknown))}")
+        metafunc.parametrize("engine", engines, scope="session")
+
+
+@pytest.fixture(scope="session")
+def embedded_server(engine, tmp_path_factory):
+    """A real local server of ``engine`` on free ports in a temporary folder, stopped at the end."""
+    from coman_graph.graphstore.servers import local_server
+
+    server = local_server(engine, tmp_path_factory.mktemp(f"{engine}-server"), heap=TEST_HEAP)
     server.start()
     yield server
     server.stop()

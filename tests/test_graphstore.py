@@ -1,4 +1,4 @@
-"""The embedded server, connection errors, the query registry and migrations, on a real server."""
+"""Local servers of both engines, connection errors, the query registry and migrations."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from coman_graph import MIGRATIONS_DIR
 from coman_graph.errors import GraphStoreError, MigrationError
 from coman_graph.graphstore.config import ConnectionConfig
 from coman_graph.graphstore.connection import connect
-from coman_graph.graphstore.embedded import EmbeddedServer
 from coman_graph.graphstore.migrations import discover, migrate
 from coman_graph.graphstore.queries import load_query, parse_header_parameters, query_names
+from coman_graph.graphstore.servers import local_server
 
 
 def test_server_status_and_password_file(embedded_server):
@@ -29,41 +29,43 @@ def test_server_status_and_password_file(embedded_server):
 
 def test_second_start_is_harmless(embedded_server):
     before = embedded_server.status()
-    state, started = EmbeddedServer(embedded_server.root).start()
+    state, started = local_server(embedded_server.engine, embedded_server.root).start()
     assert not started and state == before
 
 
-def test_stale_state_file_detected(tmp_path):
-    server = EmbeddedServer(tmp_path)
-    server.state_file.write_text('{"pid": 999999, "bolt_port": 1, "http_port": 2, "root": "x"}')
+def test_stale_state_file_detected(engine, tmp_path):
+    server = local_server(engine, tmp_path)
+    server.state_file.write_text(
+        f'{{"engine": "{engine}", "pid": 999999, "bolt_port": 1, "http_port": 2, "root": "x"}}'
+    )
     assert server.status() is None
     assert not server.state_file.exists()
     assert server.stop() is False
 
 
-def test_start_stop_from_cli(tmp_path):
+def test_start_stop_from_cli(engine, tmp_path):
     env = {**os.environ, "COMAN_SERVER_DIR": str(tmp_path), "COMAN_SERVER_HEAP": "512m"}
     env.pop("NEO4J_URI", None)
-    cli = [sys.executable, "-m", "coman_graph"]
+    cli = [sys.executable, "-m", "coman_graph", "--engine", engine]
     started = subprocess.run([*cli, "db", "start"], env=env, capture_output=True, text=True)
     assert started.returncode == 0, started.stderr
-    assert "bolt://127.0.0.1:" in started.stdout and "Studio: http://127.0.0.1:" in started.stdout
+    assert "bolt://127.0.0.1:" in started.stdout and "Web:    http://127.0.0.1:" in started.stdout
     password = (tmp_path / "password").read_text().strip()
     status = subprocess.run([*cli, "db", "status"], env=env, capture_output=True, text=True)
-    assert status.returncode == 0 and "Running" in status.stdout
+    assert status.returncode == 0 and f"Running {engine}" in status.stdout
     ping = subprocess.run([*cli, "db", "ping"], env=env, capture_output=True, text=True)
     assert ping.returncode == 0 and "1 migration(s) recorded" in ping.stdout
     stopped = subprocess.run([*cli, "db", "stop"], env=env, capture_output=True, text=True)
     assert stopped.returncode == 0 and "Stopped" in stopped.stdout
     status = subprocess.run([*cli, "db", "status"], env=env, capture_output=True, text=True)
-    assert status.returncode == 1 and "Not running" in status.stdout
+    assert status.returncode == 1 and "not running" in status.stdout
     for output in (started, status, ping, stopped):
         assert password not in output.stdout + output.stderr
 
 
 def test_wrong_password_is_a_clear_error(embedded_server):
     good = embedded_server.config()
-    with pytest.raises(GraphStoreError, match="refused user 'root': wrong password"):
+    with pytest.raises(GraphStoreError, match=f"refused user '{good.user}': wrong password"):
         connect(ConnectionConfig(good.uri, good.user, "not-the-password", good.database))
 
 

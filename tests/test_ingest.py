@@ -316,17 +316,17 @@ def test_concurrent_overlapping_ingests_store_each_sample_once(store, embedded_s
     assert_stored_exactly(store, graphs)
 
 
-def test_concurrent_first_writes_into_a_fresh_database(tmp_path, mnist_test):
+def test_concurrent_first_writes_into_a_fresh_database(engine, tmp_path, mnist_test):
     """Four writers send overlapping write-samples batches (as ingest does) at the same moment."""
-    from coman_graph.graphstore.embedded import EmbeddedServer
     from coman_graph.graphstore.open import open_store
+    from coman_graph.graphstore.servers import local_server
     from coman_graph.ingest import sense_spec, write_scales
 
     specs = [s for s in specs_for(mnist_test, list(range(9000, 9010)), 1, 94) if s.augmentation]
     rows = [row for _, row, _ in map(sense_spec, [(s, "gng", 0) for s in specs]) if row]
     graphs = sensed(specs)
     assert len(rows) == sum(isinstance(g, StructuralGraph) for g in graphs.values()) >= 8
-    server = EmbeddedServer(tmp_path / "fresh-server", heap="512m")
+    server = local_server(engine, tmp_path / "fresh-server", heap="512m")
     server.start()
     try:
         with open_store(server.config()) as fresh:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from coman_graph.graphstore.config import default_server_dir
-from coman_graph.graphstore.connection import GraphStore
-from coman_graph.graphstore.embedded import EmbeddedServer
-from coman_graph.graphstore.open import open_store, resolve
+from coman_graph.graphstore.config import default_engine, default_server_dir
+from coman_graph.graphstore.servers import ENGINES, LocalServer, local_server
+
+if TYPE_CHECKING:  # the driver is imported only by commands that open a store
+    from coman_graph.graphstore.connection import GraphStore
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -25,14 +27,21 @@ class CliContext:
     user: str | None
     password: str | None
     database: str | None
-    server_dir: Path
+    server_dir: Path | None
+    engine: str
 
-    def embedded(self) -> EmbeddedServer:
-        return EmbeddedServer(self.server_dir)
+    def local(self, engine: str | None = None) -> LocalServer:
+        """The local server of ``engine`` (default: the chosen one) in its data folder."""
+        engine = engine or self.engine
+        return local_server(engine, self.server_dir or default_server_dir(engine))
 
     def store(self, apply_migrations: bool = True) -> GraphStore:
-        """Connect (starting the embedded server if no server is configured) and migrate."""
-        config = resolve(self.uri, self.user, self.password, self.database, self.server_dir)
+        """Connect (starting the local server if no server is configured) and migrate."""
+        from coman_graph.graphstore.open import open_store, resolve
+
+        config = resolve(
+            self.uri, self.user, self.password, self.database, self.server_dir, self.engine
+        )
         return open_store(config, apply_migrations=apply_migrations)
 
 
@@ -43,7 +52,7 @@ def cli_context(ctx: typer.Context) -> CliContext:
 def global_options(
     ctx: typer.Context,
     uri: str | None = typer.Option(
-        None, envvar="NEO4J_URI", help="Bolt URI of a Neo4j 5 server; unset = embedded ArcadeDB."
+        None, envvar="NEO4J_URI", help="Bolt URI of a Neo4j 5 server; unset = a local server."
     ),
     user: str | None = typer.Option(None, envvar="NEO4J_USER", help="User name (default neo4j)."),
     password: str | None = typer.Option(
@@ -58,9 +67,15 @@ def global_options(
     server_dir: Path = typer.Option(
         None,
         envvar="COMAN_SERVER_DIR",
-        help="Data folder of the embedded server.",
-        show_default="<user data dir>/coman-graph/server",
+        help="Data folder of the local server.",
+        show_default="<user data dir>/coman-graph/<engine>",
+    ),
+    engine: str = typer.Option(
+        None,
+        envvar="COMAN_ENGINE",
+        help=f"Engine of the local server: {' or '.join(ENGINES)}.",
+        show_default=default_engine(),
     ),
 ) -> None:
     """Graph-database-native ComAN: learn handwritten digits from a few examples, in Cypher."""
-    ctx.obj = CliContext(uri, user, password, database, server_dir or default_server_dir())
+    ctx.obj = CliContext(uri, user, password, database, server_dir, engine or default_engine())

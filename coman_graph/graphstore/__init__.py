@@ -1,1 +1,1 @@
-"""Graph store: connection config, the embedded ArcadeDB server, migrations and named queries."""
+"""Graph store: connection config, local servers (Neo4j, ArcadeDB), migrations and named queries."""

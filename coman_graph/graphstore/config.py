@@ -1,4 +1,4 @@
-"""Where the graph server is: NEO4J_* variables, CLI options, or the embedded default."""
+"""Where the graph server is: NEO4J_* variables, CLI options, or a local server of an engine."""
 
 from __future__ import annotations
 
@@ -22,10 +22,19 @@ class ConnectionConfig:
         return f"ConnectionConfig(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
 
 
-def default_server_dir() -> Path:
-    """``$COMAN_SERVER_DIR`` if set, else ``<user data dir>/coman-graph/server``."""
+#: The engine of the local server when neither ``--engine`` nor ``COMAN_ENGINE`` says.
+DEFAULT_ENGINE = "arcadedb"
+
+
+def default_engine() -> str:
+    """``$COMAN_ENGINE`` if set, else :data:`DEFAULT_ENGINE`."""
+    return os.environ.get("COMAN_ENGINE") or DEFAULT_ENGINE
+
+
+def default_server_dir(engine: str) -> Path:
+    """``$COMAN_SERVER_DIR`` if set, else ``<user data dir>/coman-graph/<engine>``."""
     env = os.environ.get("COMAN_SERVER_DIR")
-    return Path(env) if env else Path(platformdirs.user_data_dir("coman-graph")) / "server"
+    return Path(env) if env else Path(platformdirs.user_data_dir("coman-graph")) / engine
 
 
 def external_config(
@@ -36,7 +45,7 @@ def external_config(
 ) -> ConnectionConfig | None:
     """The configured external server (options first, then NEO4J_* variables), or None.
 
-    None means no server is configured and the embedded one is to be used.
+    None means no server is configured and a local one is to be used.
     """
     uri = uri or os.environ.get("NEO4J_URI")
     if not uri:

@@ -1,17 +1,22 @@
-"""Open the configured graph store: an external Bolt server, or the embedded default.
+"""Open the configured graph store: an external Bolt server, or a local one.
 
-With no ``NEO4J_URI`` (or ``--uri``), the embedded ArcadeDB server is started on
-demand. Pending migrations are applied before first use.
+With no ``NEO4J_URI`` (or ``--uri``), the local server of the chosen engine is
+started on demand. Pending migrations are applied before first use.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from coman_graph.graphstore.config import ConnectionConfig, default_server_dir, external_config
+from coman_graph.graphstore.config import (
+    ConnectionConfig,
+    default_engine,
+    default_server_dir,
+    external_config,
+)
 from coman_graph.graphstore.connection import GraphStore, connect
-from coman_graph.graphstore.embedded import EmbeddedServer
 from coman_graph.graphstore.migrations import migrate
+from coman_graph.graphstore.servers import local_server
 
 
 def resolve(
@@ -20,12 +25,14 @@ def resolve(
     password: str | None = None,
     database: str | None = None,
     server_dir: Path | None = None,
+    engine: str | None = None,
 ) -> ConnectionConfig:
-    """The external server's settings, or the embedded server's (started if needed)."""
+    """The external server's settings, or the local server's (started if needed)."""
     config = external_config(uri, user, password, database)
     if config is not None:
         return config
-    server = EmbeddedServer(server_dir or default_server_dir())
+    engine = engine or default_engine()
+    server = local_server(engine, server_dir or default_server_dir(engine))
     server.start()
     return server.config()
 

@@ -3,8 +3,9 @@
 The learning and the decisions happen in the database (see learning.py and
 inference.py); this module strings the phases together, times them, scores the
 decisions against the labels of ALL the protocol's test images (an image that
-cannot be sensed counts as an error, never as filtered out), runs the pixel
-baselines on exactly the same training images, and records the run.
+cannot be sensed counts as an error, never as filtered out), runs every
+baseline of ``baselines.BASELINES`` on exactly the same training images, and records
+the run.
 
 A run is evaluated either on the test split (the default: every test image of the
 protocol's classes) or on the validation set, held-out images of the TRAIN split
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from coman_graph.baselines import nearest_neighbour, rbf_svm
+from coman_graph.baselines import BASELINES
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.protocols import (
     Protocol,
@@ -188,21 +189,15 @@ def evaluate(
         )
         decisions = decisions or found
 
-    began = time.perf_counter()
     train_images = np.stack([spec.image(train) for spec in train_specs])
     train_labels = np.array([spec.label for spec in train_specs])
     test_images = evaluated.images[[spec.index for spec in tests]]
-    baselines = {
-        "1-NN pixels": classification_metrics(
-            labels,
-            nearest_neighbour(train_images, train_labels, test_images).tolist(),
-            protocol.classes,
-        ),
-        "RBF SVM": classification_metrics(
-            labels, rbf_svm(train_images, train_labels, test_images).tolist(), protocol.classes
-        ),
-    }
-    phases.append(Phase("baselines", len(tests), time.perf_counter() - began))
+    baselines: dict[str, Metrics] = {}
+    for name, predict in BASELINES.items():
+        began = time.perf_counter()
+        predicted = predict(train_images, train_labels, test_images)
+        baselines[name] = classification_metrics(labels, predicted.tolist(), protocol.classes)
+        phases.append(Phase(f"baseline: {name}", len(tests), time.perf_counter() - began))
 
     params = {
         "classes": list(protocol.classes),

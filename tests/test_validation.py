@@ -12,6 +12,7 @@ import json
 import pytest
 
 from coman_graph.audit import write_audit_report
+from coman_graph.baselines import BASELINES
 from coman_graph.cli.context import console
 from coman_graph.cli.evaluate import print_evaluation
 from coman_graph.datasets.protocols import (
@@ -101,7 +102,7 @@ def test_validation_run_is_labelled_everywhere(
     assert run.params["on"] == "validation" and run.params["validation_images"] == 40
     assert "test_images" not in run.params
     assert run.metrics.total == 40
-    assert {"1-NN pixels", "RBF SVM"} <= set(run.baselines)
+    assert list(run.baselines) == list(BASELINES)
 
     [written] = [p for p in run.files if p.name == "metrics.json"]
     recorded = json.loads(written.read_text())
@@ -128,3 +129,5 @@ def test_validation_run_is_labelled_everywhere(
     page = write_audit_report(store, run.run_id, tmp_path / "audit", cases=0).read_text()
     assert "VALIDATION run" in page and "Not a test result" in page
     assert "40 validation images" in page
+    for name in BASELINES:
+        assert f"<td class=\"text\">{name}</td>" in page

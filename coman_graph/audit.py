@@ -21,12 +21,12 @@ from coman_graph.datasets.mnist import MnistSplit, load_split
 from coman_graph.datasets.selection import SampleSpec
 from coman_graph.errors import ComanError, InputError
 from coman_graph.graphstore.connection import GraphStore
+from coman_graph.learning import ACTIVE
 from coman_graph.report.confusion import render_confusion
 from coman_graph.report.html_report import AuditReport, CaseSection, ClassSection, render_html
 from coman_graph.report.render_case import CasePanel, render_case
 from coman_graph.report.render_concept import ConceptView, concepts_from_rows, render_concepts
 
-ACTIVE = "active"
 IMAGE_DIR = "img"
 
 
@@ -55,6 +55,16 @@ def pick_cases(
             if round_ < len(members):
                 picked.append(members[round_])
     return picked
+
+
+def active_concepts(store: GraphStore, digit: int) -> list[ConceptView]:
+    """The active compartments of class ``digit``, read back from the graph, with their
+    units at their levels and their energy trajectories (empty if the class is untrained)."""
+    query = {"class": digit, "status": ACTIVE}
+    return concepts_from_rows(
+        store.run("audit/concept-units", **query),
+        store.run("audit/concept-trajectory", **query),
+    )
 
 
 def _run_record(store: GraphStore, run_id: str) -> dict[str, Any]:
@@ -175,11 +185,7 @@ def write_audit_report(
     concepts: dict[str, ConceptView] = {}
     for digit in classes:
         step(f"concepts of class {digit}")
-        query = {"class": digit, "status": ACTIVE}
-        views = concepts_from_rows(
-            store.run("audit/concept-units", **query),
-            store.run("audit/concept-trajectory", **query),
-        )
+        views = active_concepts(store, digit)
         concepts.update((c.concept_id, c) for c in views)
         if views:
             drawn = render_concepts(digit, views, images / f"concepts-{digit}.png")

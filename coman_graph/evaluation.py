@@ -30,7 +30,6 @@ from coman_graph.baselines import BASELINES
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.protocols import (
     Protocol,
-    absorption_order,
     test_specs,
     training_specs,
     validation_specs,
@@ -40,7 +39,7 @@ from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.inference import DEFAULT_RULE, Decision, classify, record_run
 from coman_graph.ingest import IngestSummary, ingest
-from coman_graph.learning import TrainingConfig, train_class
+from coman_graph.learning import TrainingConfig, train_classes
 from coman_graph.report.confusion import render_confusion, render_confusion_pair
 from coman_graph.report.metrics import Metrics, classification_metrics
 
@@ -162,11 +161,10 @@ def evaluate(
 
     began = time.perf_counter()
     advance = progress("train", len(train_specs))
-    compartments = {}
-    for digit in protocol.classes:
-        order = absorption_order(train_specs, digit, seed)
-        result = train_class(store, digit, order, config, on_step=lambda: advance(1))
-        compartments[digit] = len(result.compartments)
+    trained = train_classes(
+        store, train_specs, protocol.classes, seed, config, on_step=lambda: advance(1)
+    )
+    compartments = {digit: len(result.compartments) for digit, result in trained.items()}
     phases.append(Phase("train", len(train_specs), time.perf_counter() - began))
 
     test_ids = [spec.sample_id for spec in tests]

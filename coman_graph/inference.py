@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
 
 #: Activation rules (see cypher/infer/activate.cypher); the first is the default, chosen on
@@ -22,6 +23,13 @@ from coman_graph.graphstore.connection import GraphStore
 RULES = ("fill_coverage", "explained", "fill")
 DEFAULT_RULE = RULES[0]
 BATCH_SIZE = 40
+
+
+def check_rule(rule: str) -> str:
+    """``rule`` if it is one of :data:`RULES`; InputError naming it otherwise."""
+    if rule not in RULES:
+        raise InputError(f"unknown activation rule {rule!r}: expected one of {', '.join(RULES)}")
+    return rule
 
 
 @dataclass(frozen=True)
@@ -56,10 +64,10 @@ def classify(
 ) -> list[Decision]:
     """Classify stored samples against the active concepts of ``classes``.
 
-    The decisions follow the order of ``sample_ids``.
+    The decisions follow the order of ``sample_ids``. If a batch fails (or Ctrl-C), the
+    batches not yet started are dropped, not run.
     """
-    if rule not in RULES:
-        raise ValueError(f"unknown activation rule {rule!r}: expected one of {', '.join(RULES)}")
+    check_rule(rule)
     batches = [sample_ids[i : i + batch_size] for i in range(0, len(sample_ids), batch_size)]
 
     def run(batch: list[str]) -> list[Decision]:
@@ -68,8 +76,11 @@ def classify(
             on_progress(len(batch))
         return [Decision(r["sample_id"], r["label"], r["winner"], r["ranked"]) for r in rows]
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         found = {d.sample_id: d for batch in pool.map(run, batches) for d in batch}
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return [found[sid] for sid in sample_ids if sid in found]
 
 

@@ -3,18 +3,23 @@
 Writes are idempotent: a sample already stored (same sample id) is skipped, so
 an interrupted ingest re-run finishes the job, and two overlapping ingests
 store each sample once. Images that cannot be sensed are reported and skipped.
+A user's own image (not MNIST) is stored as the sample ``file/<content hash>``.
 """
 
 from __future__ import annotations
 
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import SampleSpec, content_hash
+from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.sensing import SensingError
 from coman_graph.sensing.pipeline import sense
@@ -22,6 +27,8 @@ from coman_graph.sensing.scales import PARAMETER_SCALE, SCALES, Scale
 from coman_graph.sensing.structural_graph import SEGMENT_KIND, WILDCARD, StructuralGraph
 
 BATCH_SIZE = 250
+#: The dataset of a user's own image files (their sample ids are ``file/<content hash>``).
+FILE_DATASET = "file"
 
 #: The kind of a unit as a parameter: the exact kind (EndPoint, CornerPoint, JunctionPoint,
 #: Point; Segment), then "any point" (or "any segment"), then the wildcard. Lowering a
@@ -153,14 +160,65 @@ def write_scales(store: GraphStore) -> None:
     store.run("ingest/write-scales", scales=scales)
 
 
+def ingest_image(
+    store: GraphStore,
+    pixels: np.ndarray,
+    source: str,
+    *,
+    method: str = "gng",
+    sensing_seed: int = 0,
+) -> str:
+    """Sense a user's digit image and store it (idempotent); return its sample id.
+
+    Parameters
+    ----------
+    store
+        Where to write the sample.
+    pixels
+        The image, 28x28 uint8, white ink on black (``datasets.image_file.read_digit_image``).
+    source
+        Where the image came from (a file name), kept on the sample and named in errors.
+    method, sensing_seed
+        The graph builder and its seed, as for MNIST samples.
+
+    Returns
+    -------
+    ``file/<content hash>``: the same image always gets the same id.
+
+    Raises
+    ------
+    InputError
+        Naming ``source``, when the image cannot be sensed.
+    """
+    image_hash = content_hash(pixels)
+    sample_id = f"{FILE_DATASET}/{image_hash}"
+    try:
+        graph = sense(pixels, seed=sensing_seed, method=method)  # type: ignore[arg-type]
+    except SensingError as exc:
+        raise InputError(f"{source}: {exc}") from None
+    meta = {"dataset": FILE_DATASET, "split": "external", "augmentation": 0, "source": source}
+    write_scales(store)
+    write_rows(store, [sample_row(sample_id, meta, graph, image_hash)])
+    return sample_id
+
+
+def _ignore_interrupts() -> None:
+    """Sensing workers leave Ctrl-C to the parent, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _sensed(
     jobs: list[tuple[SampleSpec, str, int]], workers: int
 ) -> Iterator[tuple[SampleSpec, dict | None, str | None]]:
     if workers <= 1 or len(jobs) < 8:
         yield from map(sense_spec, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
         yield from pool.map(sense_spec, jobs, chunksize=16)
+    finally:
+        # on a failed write or Ctrl-C, drop the images not yet sensed instead of sensing them
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ingest(

@@ -3,25 +3,35 @@
 For each class, the training samples are absorbed one at a time in a fixed order.
 The learning itself — matching, the reduction operators R_uc, R_w, R_sp, energy —
 is Cypher; this module only decides which query runs next and records progress.
-Each absorption step is one transaction, so an interrupted training resumes
-cleanly: samples already ABSORBED by the run's concepts are skipped.
+Each absorption step is one transaction that first locks the class's neuron and then
+reads the training state, so an interrupted training resumes cleanly (samples already
+ABSORBED by the run's concepts are skipped) and two trainings of the same class running
+at once absorb each sample once. A finished run's concepts replace the class's previous
+ones in one transaction, so a class is never seen half-trained.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from coman_graph.datasets.protocols import absorption_order
+from coman_graph.datasets.selection import SampleSpec
+from coman_graph.errors import ComanError
 from coman_graph.graphstore.connection import GraphStore, Transaction
 from coman_graph.ingest import KIND_PARAMETER
+from coman_graph.sensing import SENSING_VERSION
 
 OPERATORS = ["R_uc", "R_w", "R_sp"]
 #: Matching scores only unit pairs sharing a quadrant on the main or the shifted grid.
 ANCHOR = {"anchor_parameters": ["position", "position_shift"], "anchor_level": 2}
 #: Bumped when the operators change meaning, so old runs are not resumed by new code.
 ALGORITHM_VERSION = 2
+#: Status of the concepts a class is classified with (set by train/activate-class).
+ACTIVE = "active"
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class ClassTraining:
     compartments: list[Compartment] = field(default_factory=list)
     steps: int = 0
     skipped: int = 0
+    seconds: float = 0.0
 
 
 def parameter_energies(store: GraphStore) -> dict[str, list[float]]:
@@ -64,8 +75,12 @@ def parameter_energies(store: GraphStore) -> dict[str, list[float]]:
 
 
 def training_id(digit: int, sample_ids: list[str], config: TrainingConfig) -> str:
-    """A stable id for training ``digit`` on these samples, in this order, with this config."""
-    key = json.dumps([ALGORITHM_VERSION, digit, sample_ids, config.compartment_loss])
+    """A stable id for training ``digit`` on these samples, in this order, with this config.
+
+    The sensing version takes part: samples sensed again form new concepts.
+    """
+    versions = [ALGORITHM_VERSION, SENSING_VERSION]
+    key = json.dumps([*versions, digit, sample_ids, config.compartment_loss])
     return f"t{digit}-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
@@ -139,6 +154,44 @@ def _absorb(
     return Compartment(comp.concept_id, comp.compartment, energy, step, comp.founding_energy)
 
 
+def _compartments(state: list[dict]) -> list[Compartment]:
+    return [
+        Compartment(
+            r["concept_id"], r["compartment"], r["energy"], r["examples_seen"], r["founding_energy"]
+        )
+        for r in state
+    ]
+
+
+def _step(
+    tx: Transaction,
+    sample_id: str,
+    digit: int,
+    training: str,
+    known: frozenset[str],
+    energies: dict[str, list[float]],
+    config: TrainingConfig,
+) -> tuple[list[Compartment], bool]:
+    """One absorption step in ``tx``: (the run's compartments after it, absorbed now?).
+
+    Locks the neuron before reading the state, so the state is current; a sample some
+    concurrent run of the same training has absorbed meanwhile is skipped.
+    """
+    tx.run("train/lock-neuron", **{"class": digit})
+    state = tx.run("train/training-state", **{"class": digit}, training=training)
+    compartments = _compartments(state)
+    if not known <= {c.concept_id for c in compartments}:
+        raise ComanError(
+            f"class {digit}: another training replaced this one's concepts while it ran; "
+            "train the class again"
+        )
+    if any(sample_id in row["absorbed"] for row in state):
+        return compartments, False
+    updated = _absorb(tx, compartments, sample_id, digit, training, energies, config)
+    compartments = [c for c in compartments if c.concept_id != updated.concept_id] + [updated]
+    return sorted(compartments, key=lambda c: c.compartment), True
+
+
 def train_class(
     store: GraphStore,
     digit: int,
@@ -152,34 +205,63 @@ def train_class(
     Resumes a run with the same id; when done, its concepts replace the class's
     previous ones in one transaction.
     """
+    began = time.perf_counter()
     stored = {row["sample_id"] for row in store.run("ingest/existing-samples", ids=sample_ids)}
     sample_ids = [sid for sid in sample_ids if sid in stored]
     training = training_id(digit, sample_ids, config)
     energies = parameter_energies(store)
     result = ClassTraining(digit, training)
-    state = store.run("train/training-state", **{"class": digit}, training=training)
-    compartments = [
-        Compartment(
-            r["concept_id"], r["compartment"], r["energy"], r["examples_seen"], r["founding_energy"]
-        )
-        for r in state
-    ]
-    absorbed = {sid for row in state for sid in row["absorbed"]}
+    known: frozenset[str] = frozenset()
     for sample_id in sample_ids:
-        if sample_id in absorbed:
-            result.skipped += 1
-        else:
-            updated = store.transaction(
-                lambda tx, sid=sample_id, current=tuple(compartments): _absorb(
-                    tx, list(current), sid, digit, training, energies, config
-                )
-            )
-            compartments = [c for c in compartments if c.concept_id != updated.concept_id]
-            compartments.append(updated)
-            compartments.sort(key=lambda c: c.compartment)
+        compartments, absorbed = store.transaction(
+            lambda tx, sid=sample_id, seen=frozenset(known): _step(
+                tx, sid, digit, training, seen, energies, config
+            ),
+            label=f"absorption of {sample_id} into class {digit}",
+        )
+        known = frozenset(c.concept_id for c in compartments)
+        result.compartments = compartments
+        if absorbed:
             result.steps += 1
+        else:
+            result.skipped += 1
         if on_step:
             on_step()
     store.run("train/activate-class", **{"class": digit}, training=training)
-    result.compartments = compartments
+    result.seconds = time.perf_counter() - began
     return result
+
+
+def train_classes(
+    store: GraphStore,
+    specs: list[SampleSpec],
+    classes: tuple[int, ...] | list[int],
+    seed: int,
+    config: TrainingConfig = TrainingConfig(),
+    on_step: Callable[[], None] | None = None,
+) -> dict[int, ClassTraining]:
+    """Train each of ``classes`` on its samples among ``specs``, in its seeded absorption order.
+
+    Parameters
+    ----------
+    store
+        The graph holding the (ingested) samples.
+    specs
+        The training samples of every class (their labels pick each class's own).
+    classes
+        The digits to train, one after the other.
+    seed
+        Seeds each class's absorption order (``datasets.protocols.absorption_order``).
+    config
+        Options of concept formation.
+    on_step
+        Called after each sample handled (absorbed, or skipped as already absorbed).
+
+    Returns
+    -------
+    Each class's :class:`ClassTraining`, in the order of ``classes``.
+    """
+    return {
+        digit: train_class(store, digit, absorption_order(specs, digit, seed), config, on_step)
+        for digit in classes
+    }

@@ -10,12 +10,11 @@ from rich.table import Table
 from coman_graph.cli.context import cli_context, console
 from coman_graph.datasets.image_file import read_digit_image
 from coman_graph.datasets.mnist import load_split
-from coman_graph.datasets.selection import SampleSpec, content_hash
+from coman_graph.datasets.selection import SampleSpec
 from coman_graph.errors import InputError
-from coman_graph.inference import DEFAULT_RULE, RULES, classify
-from coman_graph.ingest import ingest, sample_row, write_rows, write_scales
+from coman_graph.inference import DEFAULT_RULE, RULES, check_rule, classify
+from coman_graph.ingest import ingest, ingest_image
 from coman_graph.report.render_explanation import render_explanation
-from coman_graph.sensing.pipeline import sense
 
 
 def classify_command(
@@ -30,21 +29,21 @@ def classify_command(
     """Classify one image: the winning class and every neuron's activation."""
     if (image is None) == (index is None):
         raise InputError("give exactly one of IMAGE or --index")
-    if rule not in RULES:
-        raise InputError(f"unknown rule {rule!r}: expected one of {', '.join(RULES)}")
+    check_rule(rule)
+    # the input is read (and refused if bad) before any server is contacted
+    if image is not None:
+        pixels, spec = read_digit_image(image), None
+    else:
+        data = load_split(split)  # type: ignore[arg-type]
+        if not 0 <= index < len(data):
+            raise InputError(f"--index {index}: {split} holds indices 0-{len(data) - 1}")
+        spec = SampleSpec(split, index, int(data.labels[index]))
+        pixels = spec.image(data)
     with cli_context(ctx).store() as store:
-        if image is not None:
-            pixels = read_digit_image(image)
-            sample_id = f"file/{content_hash(pixels)}"
-            meta = {"dataset": "file", "split": "external", "augmentation": 0, "source": str(image)}
-            write_scales(store)
-            write_rows(store, [sample_row(sample_id, meta, sense(pixels), content_hash(pixels))])
+        if spec is None:
+            sample_id = ingest_image(store, pixels, str(image))
         else:
-            data = load_split(split)  # type: ignore[arg-type]
-            if not 0 <= index < len(data):
-                raise InputError(f"--index {index}: {split} holds indices 0-{len(data) - 1}")
-            spec = SampleSpec(split, index, int(data.labels[index]))
-            pixels, sample_id = spec.image(data), spec.sample_id
+            sample_id = spec.sample_id
             summary = ingest(store, [spec], workers=1)
             if summary.failed:
                 raise InputError(f"{sample_id}: {summary.failed[0][1]}")

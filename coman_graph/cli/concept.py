@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
+from coman_graph.audit import active_concepts
 from coman_graph.cli.context import cli_context, console
 from coman_graph.errors import InputError
-from coman_graph.report.render_concept import concept_summary, concepts_from_rows, render_concepts
-
-ACTIVE = "active"
+from coman_graph.report.render_concept import concept_summary, render_concepts
 
 
 def show_concept(
@@ -25,10 +24,7 @@ def show_concept(
     if not 0 <= digit <= 9:
         raise typer.BadParameter("expected a digit 0-9", param_hint="--class")
     with cli_context(ctx).store() as store:
-        params = {"class": digit, "status": ACTIVE}
-        unit_rows = store.run("audit/concept-units", **params)
-        trajectory_rows = store.run("audit/concept-trajectory", **params)
-    concepts = concepts_from_rows(unit_rows, trajectory_rows)
+        concepts = active_concepts(store, digit)
     if not concepts:
         raise InputError(f"class {digit} has no active concepts; train it first")
     render_concepts(digit, concepts, png, links=links)

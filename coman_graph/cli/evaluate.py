@@ -14,7 +14,7 @@ from coman_graph.datasets.protocols import VALIDATION_SIZE, get_protocol
 from coman_graph.datasets.selection import parse_classes
 from coman_graph.errors import InputError
 from coman_graph.evaluation import EVALUATION_SETS, TEST, VALIDATION, Evaluation, evaluate
-from coman_graph.inference import DEFAULT_RULE, RULES
+from coman_graph.inference import DEFAULT_RULE, RULES, check_rule
 from coman_graph.learning import TrainingConfig
 
 
@@ -52,8 +52,8 @@ def evaluate_command(
     if on not in EVALUATION_SETS:
         raise InputError(f"--on {on!r}: expected one of {', '.join(EVALUATION_SETS)}")
     for name in (rule, compare_rule):
-        if name is not None and name not in RULES:
-            raise InputError(f"unknown rule {name!r}: expected one of {', '.join(RULES)}")
+        if name is not None:
+            check_rule(name)
     with cli_context(ctx).store() as store, progress_bar() as bar:
         result = evaluate(
             store,

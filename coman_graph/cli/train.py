@@ -9,10 +9,10 @@ from coman_graph.cli.context import cli_context, console
 from coman_graph.cli.ingest import print_summary
 from coman_graph.cli.progress import phase_starter, progress_bar
 from coman_graph.datasets.mnist import load_split
-from coman_graph.datasets.protocols import Protocol, absorption_order, training_specs
+from coman_graph.datasets.protocols import Protocol, training_specs
 from coman_graph.datasets.selection import parse_classes
 from coman_graph.ingest import ingest
-from coman_graph.learning import TrainingConfig, train_class
+from coman_graph.learning import TrainingConfig, train_classes
 
 
 def train_command(
@@ -42,16 +42,12 @@ def train_command(
         start = phase_starter(bar)
         summary = ingest(store, specs, workers=workers, on_progress=start("ingest", len(specs)))
         advance = start("train", len(specs))
-        for digit in digits:
-            order = absorption_order(specs, digit, seed)
-            result = train_class(store, digit, order, config, on_step=lambda: advance(1))
-            energies = ", ".join(f"{c.energy:.0f}" for c in result.compartments)
-            table.add_row(
-                str(digit),
-                str(len(order)),
-                str(result.steps),
-                str(len(result.compartments)),
-                energies,
-            )
+        results = train_classes(store, specs, digits, seed, config, on_step=lambda: advance(1))
+    for digit, result in results.items():
+        energies = ", ".join(f"{c.energy:.0f}" for c in result.compartments)
+        examples = sum(spec.label == digit for spec in specs)
+        table.add_row(
+            str(digit), str(examples), str(result.steps), str(len(result.compartments)), energies
+        )
     print_summary(summary)
     console.print(table)

@@ -65,6 +65,8 @@ HOPFIELD_SEED = 0
 DENSE_BETA = 100.0
 #: Softmax update steps of the dense associative memory (one step already retrieves).
 DENSE_STEPS = 1
+#: Softmax weights below the smallest normal float32 are set to zero.
+SMALLEST_WEIGHT = float(np.finfo(np.float32).tiny)
 
 
 def _features(images: np.ndarray) -> np.ndarray:
@@ -303,7 +305,11 @@ def dense_retrieve(
     for start in range(0, len(x), NN_CHUNK):
         block = x[start : start + NN_CHUNK]
         for _ in range(steps):
-            block = softmax(beta * (block @ xi.T), axis=1).astype(np.float32) @ xi
+            weights = softmax(beta * (block @ xi.T), axis=1)
+            # weights too small for a normal float32 add nothing, but as subnormal numbers
+            # they would slow the product below many times over
+            weights[weights < SMALLEST_WEIGHT] = 0.0
+            block = weights @ xi
         out[start : start + len(block)] = block
     return out
 

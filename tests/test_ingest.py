@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from cli_helpers import CLI, cli_env, run_cli
 
+from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import SampleSpec, content_hash, specs_for
 from coman_graph.graphstore.connection import connect
 from coman_graph.ingest import ingest
@@ -29,8 +30,6 @@ from coman_graph.sensing.pipeline import sense
 from coman_graph.sensing.structural_graph import UNIT_KINDS, StructuralGraph
 
 RELS = ("HAS_UNIT", "BOUNDED_BY", "INTERCONNECTS")
-#: Test-split images 9020 and 9069 are disconnected at every threshold: sensing refuses them.
-UNSENSABLE = ("mnist/test/9020", "mnist/test/9069")
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -210,18 +209,13 @@ def test_ingest_writes_exactly_the_sensed_graphs_and_is_idempotent(store, mnist_
     ids = [s.sample_id for s in specs]
     forget(store, ids)
     graphs = sensed(specs)
-    refused = {sid: g for sid, g in graphs.items() if isinstance(g, str)}
-    assert set(refused) == set(UNSENSABLE)
+    assert all(isinstance(g, StructuralGraph) for g in graphs.values())
 
     first = ingest(store, specs, workers=2, batch_size=40)
-    assert first.written == len(specs) - len(refused) == 98
-    assert first.skipped == 0
-    # an unsensable image is reported with its id and reason; the rest is stored
-    assert sorted(first.failed) == sorted(refused.items())
-    assert all("disconnected figure" in reason for _, reason in first.failed)
+    assert (first.written, first.skipped, first.failed) == (100, 0, [])
     assert_stored_exactly(store, graphs)
     totals = stored_totals(store, ids)
-    assert totals["Sample"] == 98 and totals["Unit"] > 98 * 4 and totals["BOUNDED_BY"] > 0
+    assert totals["Sample"] == 100 and totals["Unit"] > 100 * 4 and totals["BOUNDED_BY"] > 0
 
     # sample properties as sensed
     rows = store.execute(
@@ -242,8 +236,7 @@ def test_ingest_writes_exactly_the_sensed_graphs_and_is_idempotent(store, mnist_
     # idempotent: the same ingest again writes nothing and changes no count
     progress: list[int] = []
     again = ingest(store, specs, workers=2, batch_size=40, on_progress=progress.append)
-    assert (again.written, again.skipped) == (0, 98)
-    assert sorted(again.failed) == sorted(refused.items())
+    assert (again.written, again.skipped, again.failed) == (0, 100, [])
     assert sum(progress) == len(specs)
     assert stored_totals(store, ids) == totals
 
@@ -398,18 +391,26 @@ def test_augment_stores_originals_and_distinct_augmentations(store, embedded_ser
     assert again.returncode == 0 and summary_numbers(again.stdout) == (0, 15, 0)
 
 
-def test_unsensable_image_is_reported_by_the_cli(store, embedded_server, mnist_test):
-    specs = specs_for(mnist_test, [9019, 9020, 9021])
+def test_unsensable_image_is_reported_by_the_cli(store, embedded_server, mnist_dir, tmp_path):
+    # every MNIST digit senses, so the copy of the test split given to the CLI has a blank one
+    for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        shutil.copy(mnist_dir / name, tmp_path / name)
+    blanked = load_split("test", tmp_path)
+    with open(tmp_path / "t10k-images-idx3-ubyte", "r+b") as images:
+        images.seek(16 + 9020 * 28 * 28)
+        images.write(bytes(28 * 28))
+    specs = specs_for(blanked, [9019, 9020, 9021])
     ids = [s.sample_id for s in specs]
     forget(store, ids)
     result = run_cli(
         ["ingest", "--split", "test", "--indices", "9019-9021", "--workers", "1"],
-        cli_env(embedded_server),
+        cli_env(embedded_server, COMAN_MNIST_DIR=str(tmp_path)),
     )
     assert result.returncode == 0, result.stderr
     assert summary_numbers(result.stdout) == (2, 0, 1)
-    assert "failed mnist/test/9020: disconnected figure: 2 parts at threshold 20" in result.stdout
-    assert_stored_exactly(store, sensed(specs))
+    assert "failed mnist/test/9020: empty image: every pixel is zero" in result.stdout
+    expected = sensed([specs[0], specs[2]])
+    assert_stored_exactly(store, {**expected, ids[1]: "empty image"})
 
 
 def test_corrupt_idx_file_exits_4_naming_it(embedded_server, mnist_dir, tmp_path):

@@ -20,7 +20,7 @@ def show_sample(
     seed: int = typer.Option(0, help="Seed of the GNG fit."),
     method: str = typer.Option("gng", help="Graph builder: gng or skeleton."),
 ) -> None:
-    """Sense image INDEX: write the digit, its skeleton and its typed graph to a PNG."""
+    """Sense image INDEX: write the digit, its figure, skeleton and typed graph to a PNG."""
     if method not in METHODS:
         raise typer.BadParameter(f"expected one of {', '.join(METHODS)}", param_hint="--method")
     data = load_split(split)
@@ -29,10 +29,11 @@ def show_sample(
     image, label = data.images[index], int(data.labels[index])
     trace = sense_traced(image, seed=seed, method=method)
     graph = trace.graph
-    render_sample(image, graph, trace.skeleton, png, title=f"{split}[{index}] label {label}")
+    render_sample(image, trace, png, title=f"{split}[{index}] label {label}")
     counts = ", ".join(f"{graph.count(kind)} {kind}" for kind in UNIT_KINDS if graph.count(kind))
     console.print(
         f"{split}[{index}] label {label}: {counts}; loops {graph.loops}; "
-        f"threshold {graph.threshold}; {trace.method} -> {png}",
+        f"threshold {graph.threshold}; {len(trace.bridges)} fragment bridges, "
+        f"{len(trace.gaps)} closed gaps; {trace.method} -> {png}",
         highlight=False,
     )

@@ -1,4 +1,4 @@
-"""PNG render of one sensed sample: the digit, its skeleton, and its typed structural graph."""
+"""PNG render of one sensed sample: the digit, its figure, its skeleton and its typed graph."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from coman_graph.sensing.pipeline import SensingTrace  # noqa: E402
 from coman_graph.sensing.structural_graph import POINT_KINDS, StructuralGraph  # noqa: E402
 
 KIND_COLOURS = {
@@ -63,41 +64,52 @@ def _draw_graph(axes: plt.Axes, graph: StructuralGraph) -> None:
     axes.legend(loc="upper left", fontsize=8, bbox_to_anchor=(1.02, 1.0))
 
 
+def _draw_bridges(axes: plt.Axes, bridges: tuple, colour: str, label: str) -> None:
+    for n, ((x0, y0), (x1, y1)) in enumerate(bridges):
+        axes.plot([x0, x1], [y0, y1], color=colour, linewidth=2.5, label=label if n == 0 else None)
+
+
 def render_sample(
     image: np.ndarray,
-    graph: StructuralGraph,
-    skeleton: np.ndarray,
+    trace: SensingTrace,
     path: str | Path,
     title: str = "",
 ) -> Path:
-    """Write a three-panel PNG: the digit, its skeleton, and its typed graph.
+    """Write a four-panel PNG: the digit, its figure, its skeleton and its typed graph.
 
     Parameters
     ----------
     image
         The 28x28 digit.
-    graph
-        Its StructuralGraph.
-    skeleton
-        Its (pruned) skeleton at the working scale.
+    trace
+        What sensing made of it (:func:`coman_graph.sensing.pipeline.sense_traced`): the
+        figure panel shows the binary figure with the bridges that joined its fragments
+        (blue) and the gaps closed at stroke ends (red).
     path
         Where to write the PNG.
     title
-        Figure title; the loop count is appended.
+        Figure title.
 
     Returns
     -------
     pathlib.Path
         The written file.
     """
-    figure, (digit, thin, typed) = plt.subplots(1, 3, figsize=(12, 4))
+    graph = trace.graph
+    figure, (digit, cut, thin, typed) = plt.subplots(1, 4, figsize=(16, 4))
     digit.imshow(image, cmap="gray_r")
     digit.set_title("digit")
-    thin.imshow(skeleton, cmap="gray_r", interpolation="nearest")
-    thin.set_title(f"skeleton ({int(skeleton.sum())} px)")
+    cut.imshow(trace.mask, cmap="gray_r", interpolation="nearest")
+    _draw_bridges(cut, trace.bridges, "tab:blue", f"fragment bridges ({len(trace.bridges)})")
+    _draw_bridges(cut, trace.gaps, "tab:red", f"closed gaps ({len(trace.gaps)})")
+    if trace.bridges or trace.gaps:
+        cut.legend(loc="lower left", fontsize=7)
+    cut.set_title(f"figure (threshold {graph.threshold})")
+    thin.imshow(trace.skeleton, cmap="gray_r", interpolation="nearest")
+    thin.set_title(f"skeleton ({int(trace.skeleton.sum())} px)")
     _draw_graph(typed, graph)
-    typed.set_title(f"graph: loops {graph.loops}, threshold {graph.threshold}")
-    for axes in (digit, thin):
+    typed.set_title(f"graph: loops {graph.loops}, {trace.method}")
+    for axes in (digit, cut, thin):
         axes.set_xticks([])
         axes.set_yticks([])
     figure.suptitle(title)

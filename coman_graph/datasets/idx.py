@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import math
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -50,8 +52,9 @@ def read_idx(path: str | Path, expected_ndim: int | None = None) -> np.ndarray:
         raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     except FileNotFoundError:
         raise IdxError(f"{path}: no such IDX file") from None
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise IdxError(f"{path}: cannot be read as an IDX file ({exc})") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise IdxError(f"{path}: cannot be read as an IDX file ({reason})") from None
     if len(raw) < 4:
         raise IdxError(f"{path}: truncated IDX file ({len(raw)} bytes, no header)")
     zero0, zero1, type_code, ndim = raw[0], raw[1], raw[2], raw[3]
@@ -64,7 +67,7 @@ def read_idx(path: str | Path, expected_ndim: int | None = None) -> np.ndarray:
         raise IdxError(f"{path}: truncated IDX header")
     shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = np.dtype(_IDX_DTYPES[type_code])
-    expected = int(np.prod(shape)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize
     body = len(raw) - header_len
     if body != expected:
         what = "truncated" if body < expected else "has trailing bytes"

@@ -76,6 +76,8 @@ def _load_cached(split: Split, folder: Path) -> MnistSplit:
         raise IdxError(
             f"{image_file}: {len(images)} images but {label_file.name} holds {len(labels)} labels"
         )
+    if labels.dtype != np.uint8:
+        raise IdxError(f"{label_file}: expected uint8 labels, found {labels.dtype}")
     if labels.size and labels.max() > 9:
         raise IdxError(f"{label_file}: labels must be digits 0-9, found {int(labels.max())}")
     return MnistSplit(split, images, labels)

@@ -1,8 +1,10 @@
 """Sense selected MNIST samples in a process pool and write them with batched, parameterised Cypher.
 
-Writes are idempotent: a sample already stored (same sample id) is skipped, so
-an interrupted ingest re-run finishes the job, and two overlapping ingests
-store each sample once. Images that cannot be sensed are reported and skipped.
+Writes are idempotent: a sample already stored (same sample id) at the current
+sensing version is skipped, so an interrupted ingest re-run finishes the job,
+and two overlapping ingests store each sample once; one stored by an older
+sensing version is sensed again and replaced in place. Images that cannot be
+sensed are reported and skipped.
 A user's own image (not MNIST) is stored as the sample ``file/<content hash>``.
 """
 
@@ -21,7 +23,7 @@ from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import SampleSpec, content_hash
 from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
-from coman_graph.sensing import SensingError
+from coman_graph.sensing import SENSING_VERSION, SensingError
 from coman_graph.sensing.pipeline import sense
 from coman_graph.sensing.scales import PARAMETER_SCALE, SCALES, Scale
 from coman_graph.sensing.structural_graph import SEGMENT_KIND, WILDCARD, StructuralGraph
@@ -112,6 +114,7 @@ def sample_row(
             "sample_id": sid,
             **meta,
             "content_hash": image_hash,
+            "sensing_version": SENSING_VERSION,
             "loops": graph.loops,
             "closed": graph.closed,
             "threshold": graph.threshold,
@@ -231,14 +234,15 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
-    """Sense and write every spec not yet stored; report progress per sample handled."""
+    """Sense and write every spec not stored at the current sensing version; report progress."""
     summary = IngestSummary()
     write_scales(store)
     unique = list({spec.sample_id: spec for spec in specs}.values())
     present: set[str] = set()
     for start in range(0, len(unique), 5000):
         ids = [spec.sample_id for spec in unique[start : start + 5000]]
-        present.update(row["sample_id"] for row in store.run("ingest/existing-samples", ids=ids))
+        rows = store.run("ingest/current-samples", ids=ids, version=SENSING_VERSION)
+        present.update(row["sample_id"] for row in rows)
     summary.skipped = len(present)
     if on_progress and present:
         on_progress(len(present))

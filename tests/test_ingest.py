@@ -21,11 +21,12 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from cli_helpers import CLI, cli_env, run_cli
 
+import coman_graph.ingest as ingest_module
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import SampleSpec, content_hash, specs_for
 from coman_graph.graphstore.connection import connect
 from coman_graph.ingest import ingest
-from coman_graph.sensing import SensingError
+from coman_graph.sensing import SENSING_VERSION, SensingError
 from coman_graph.sensing.pipeline import sense
 from coman_graph.sensing.structural_graph import UNIT_KINDS, StructuralGraph
 
@@ -232,6 +233,7 @@ def test_ingest_writes_exactly_the_sensed_graphs_and_is_idempotent(store, mnist_
             graph.closed,
             graph.threshold,
         )
+        assert s["sensing_version"] == SENSING_VERSION
 
     # idempotent: the same ingest again writes nothing and changes no count
     progress: list[int] = []
@@ -239,6 +241,60 @@ def test_ingest_writes_exactly_the_sensed_graphs_and_is_idempotent(store, mnist_
     assert (again.written, again.skipped, again.failed) == (0, 100, [])
     assert sum(progress) == len(specs)
     assert stored_totals(store, ids) == totals
+
+
+def _sense_with_the_skeleton(image, seed, method):
+    return sense(image, seed=seed, method="skeleton")
+
+
+def test_samples_of_an_older_sensing_version_are_sensed_again_and_replaced(
+    store, mnist_test, monkeypatch
+):
+    specs = specs_for(mnist_test, list(range(9000, 9010)))
+    ids = [s.sample_id for s in specs]
+    forget(store, ids)
+    # an older sensing (here: the skeleton builder) stored these samples
+    with monkeypatch.context() as old:
+        old.setattr(ingest_module, "SENSING_VERSION", SENSING_VERSION - 1)
+        old.setattr(ingest_module, "sense", _sense_with_the_skeleton)
+        assert ingest(store, specs, workers=1).written == 10
+    stale = {
+        spec.sample_id: _sense_with_the_skeleton(spec.image(mnist_test), 0, "gng") for spec in specs
+    }
+    assert_stored_exactly(store, stale)
+    run_id = f"test-resense-{uuid.uuid4().hex}"
+    kept = store.execute(
+        "MATCH (s:Sample {sample_id: $id}) MERGE (n:DetectorNeuron {class: s.label}) "
+        "CREATE (s)-[c:CLASSIFIED {run_id: $run}]->(n) SET s.energy = 1.0 RETURN count(c) AS n",
+        id=ids[0],
+        run=run_id,
+    )
+    assert kept[0]["n"] == 1
+
+    current = ingest(store, specs, workers=1, batch_size=4)
+    assert (current.written, current.skipped, current.failed) == (10, 0, [])
+    graphs = sensed(specs)
+    assert graphs != stale
+    assert_stored_exactly(store, graphs)
+    rows = store.execute(
+        "UNWIND $ids AS id MATCH (s:Sample {sample_id: id}) "
+        "RETURN s.sensing_version AS version, s.energy AS energy, s.n_units AS units, "
+        "COUNT { (s)-[:CLASSIFIED {run_id: $run}]->() } AS classified",
+        ids=ids,
+        run=run_id,
+    )
+    assert {r["version"] for r in rows} == {SENSING_VERSION}
+    assert {r["energy"] for r in rows} == {None}  # derived from the old graph: gone
+    assert sum(r["classified"] for r in rows) == 1  # the sample's own record: kept
+
+    # idempotent, and an older sensing does not overwrite a newer one
+    assert ingest(store, specs, workers=1).skipped == 10
+    with monkeypatch.context() as old:
+        old.setattr(ingest_module, "SENSING_VERSION", SENSING_VERSION - 1)
+        old.setattr(ingest_module, "sense", _sense_with_the_skeleton)
+        assert ingest(store, specs, workers=1).skipped == 10
+    assert_stored_exactly(store, graphs)
+    store.execute("MATCH ()-[c:CLASSIFIED {run_id: $run}]->() DELETE c", run=run_id)
 
 
 def test_resume_after_kill(store, embedded_server, mnist_test):

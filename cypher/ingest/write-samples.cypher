@@ -1,14 +1,28 @@
 // Write a batch of sensed samples with their units, BOUNDED_BY and INTERCONNECTS, atomically.
-// A sample that already exists is left untouched (idempotent; safe under concurrent ingests:
-// only the batch that created a sample writes its units). Kind labels are set at CREATE:
-// ArcadeDB cannot add a label to an existing node.
+// A sample already stored at the row's sensing version (or a newer one) is left untouched
+// (idempotent; safe under concurrent ingests: only the batch that created or replaced a
+// sample writes its units). A sample stored by an older sensing version (none recorded =
+// version 1) is replaced in place: its properties become the row's, its units (with their
+// BOUNDED_BY, INTERCONNECTS and the CORRESPONDS that pointed at them) are deleted and
+// written anew; the Sample node and its ABSORBED and CLASSIFIED relationships are kept.
+// Kind labels are set at CREATE: ArcadeDB cannot add a label to an existing node.
 // Parameters:
-//   $batch — a token unique to this call; marks the samples this call created
-//   $samples — list of {props: map (sample_id first), units: [{kind, props}], bounds: [[segment key, point key]], links: [{source, target, props}]}
-// Returns: written — the number of samples this call created
+//   $batch — a token unique to this call; marks the samples this call created or replaced
+//   $samples — list of {props: map (sample_id first, sensing_version), units: [{kind, props}], bounds: [[segment key, point key]], links: [{source, target, props}]}
+// Returns: written — the number of samples this call created or replaced
 UNWIND $samples AS s
 MERGE (x:Sample {sample_id: s.props.sample_id})
 ON CREATE SET x += s.props, x.ingest_batch = $batch
+WITH x, s
+CALL (x, s) {
+  WITH x, s
+  WHERE coalesce(x.sensing_version, 1) < s.props.sensing_version
+  SET x = s.props
+  SET x.ingest_batch = $batch
+  WITH x
+  OPTIONAL MATCH (x)-[:HAS_UNIT]->(old:Unit)
+  DETACH DELETE old
+}
 WITH x, s
 WHERE x.ingest_batch = $batch
 CALL (x, s) {

@@ -17,6 +17,7 @@ validation run says so in its run id (``...-validation-...``), its params and JS
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -245,7 +246,7 @@ def _write_files(evaluation: Evaluation, folder: Path) -> list[Path]:
         render_confusion(evaluation.metrics.confusion, classes, folder / "confusion.png", title),
     ]
     for name, metrics in evaluation.baselines.items():
-        slug = name.lower().replace(" ", "-")
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         files.append(render_confusion(metrics.confusion, classes, folder / f"{slug}.png", name))
     if len(evaluation.rule_metrics) == 2:
         (a, ma), (b, mb) = evaluation.rule_metrics.items()

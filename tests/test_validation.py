@@ -8,6 +8,7 @@ such everywhere it is recorded or printed.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -104,6 +105,9 @@ def test_validation_run_is_labelled_everywhere(
     assert run.metrics.total == 40
     assert list(run.baselines) == list(BASELINES)
 
+    names = sorted(p.name for p in run.files)
+    assert len(names) == 2 + len(BASELINES)  # metrics.json, ComAN's and each baseline's matrix
+    assert all(re.fullmatch(r"[a-z0-9-]+\.(json|png)", name) for name in names), names
     [written] = [p for p in run.files if p.name == "metrics.json"]
     recorded = json.loads(written.read_text())
     assert recorded["on"] == "validation" and recorded["run_id"] == run.run_id
@@ -130,4 +134,4 @@ def test_validation_run_is_labelled_everywhere(
     assert "VALIDATION run" in page and "Not a test result" in page
     assert "40 validation images" in page
     for name in BASELINES:
-        assert f"<td class=\"text\">{name}</td>" in page
+        assert f'<td class="text">{name}</td>' in page

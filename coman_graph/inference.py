@@ -94,15 +94,11 @@ def record_run(
     baselines: dict[str, Any] | None = None,
     batch_size: int = 500,
 ) -> None:
-    """Store the run and each decision per neuron (activation, its compartment, winner or not)."""
-    store.run(
-        "infer/record-run",
-        run_id=run_id,
-        protocol=protocol,
-        params=json.dumps(params),
-        metrics=json.dumps(metrics),
-        baselines=json.dumps(baselines or {}),
-    )
+    """Store each decision per neuron (activation, its compartment, winner or not), then the run.
+
+    The (:Run) is written last: a run is listed only once all its decisions are stored, so a
+    recording cut short (Ctrl-C, a lost server) leaves no half-recorded run behind.
+    """
     rows = [
         {
             "sample_id": d.sample_id,
@@ -116,3 +112,11 @@ def record_run(
     ]
     for start in range(0, len(rows), batch_size):
         store.run("infer/record-decisions", run_id=run_id, rows=rows[start : start + batch_size])
+    store.run(
+        "infer/record-run",
+        run_id=run_id,
+        protocol=protocol,
+        params=json.dumps(params),
+        metrics=json.dumps(metrics),
+        baselines=json.dumps(baselines or {}),
+    )

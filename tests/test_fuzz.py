@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import struct
 import subprocess
 import tempfile
@@ -48,15 +49,23 @@ def assert_one_line_naming(error: BaseException, path: Path) -> None:
 
 
 def read_or_error(reader, path: Path, **kwargs):
-    """``reader(path)``, or None if it raised a one-line InputError naming ``path`` (any other
-    exception, and any warning that escapes the reader, fails the property)."""
-    with warnings.catch_warnings():
+    """``reader(path)``, or None if it raised a one-line InputError naming ``path``. Any other
+    exception, a warning that escapes the reader, or anything a C decoder prints on stderr
+    fails the property."""
+    with tempfile.TemporaryFile() as printed, warnings.catch_warnings():
         warnings.simplefilter("error")
+        saved = os.dup(2)
+        os.dup2(printed.fileno(), 2)
         try:
             return reader(path, **kwargs)
         except Exception as exc:
             assert_one_line_naming(exc, path)
             return None
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            printed.seek(0)
+            assert printed.read() == b"", "the reader printed on stderr"
 
 
 # -- IDX -----------------------------------------------------------------------------------

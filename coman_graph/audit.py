@@ -21,6 +21,7 @@ from coman_graph.datasets.mnist import MnistSplit, load_split
 from coman_graph.datasets.selection import SampleSpec
 from coman_graph.errors import ComanError, InputError
 from coman_graph.graphstore.connection import GraphStore
+from coman_graph.inference import explain
 from coman_graph.learning import ACTIVE
 from coman_graph.report.confusion import render_confusion
 from coman_graph.report.html_report import AuditReport, CaseSection, ClassSection, render_html
@@ -124,7 +125,7 @@ def _panel(
         return CasePanel(
             f"{role} {digit}: {concept_id}", None, note="no longer stored\n(class retrained)"
         )
-    pairs = store.run("infer/explain", sample_id=sample_id, concept_id=concept_id)
+    pairs = explain(store, sample_id=sample_id, concept_id=concept_id)
     title = (
         f"{role} {digit}: c{concept.compartment}, activation {activation:.3f}\n"
         f"{len(pairs)} unit pairs"

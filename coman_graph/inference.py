@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from coman_graph.encoding import DISTANCE_WEIGHT
 from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
 
@@ -23,6 +24,8 @@ from coman_graph.graphstore.connection import GraphStore
 RULES = ("fill_coverage", "explained", "fill")
 DEFAULT_RULE = RULES[0]
 BATCH_SIZE = 40
+#: The matching kernel's constants in classification (no bonus for earlier correspondences).
+MATCHING = {"distance_weight": DISTANCE_WEIGHT, "tie_bonus": 0.0}
 
 
 def check_rule(rule: str) -> str:
@@ -34,7 +37,11 @@ def check_rule(rule: str) -> str:
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome for one sample: the winning class and every concept's activation, best first."""
+    """The outcome for one sample: the winning class and each neuron's best compartment.
+
+    ``ranked`` holds one row per neuron, {class, concept_id, activation, fill, coverage,
+    energy}, best first; its first row is the winner.
+    """
 
     sample_id: str
     label: int | None
@@ -71,7 +78,9 @@ def classify(
     batches = [sample_ids[i : i + batch_size] for i in range(0, len(sample_ids), batch_size)]
 
     def run(batch: list[str]) -> list[Decision]:
-        rows = store.run("infer/activate", sample_ids=batch, classes=list(classes), rule=rule)
+        rows = store.run(
+            "infer/activate", sample_ids=batch, classes=list(classes), rule=rule, **MATCHING
+        )
         if on_progress:
             on_progress(len(batch))
         return [Decision(r["sample_id"], r["label"], r["winner"], r["ranked"]) for r in rows]
@@ -82,6 +91,24 @@ def classify(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return [found[sid] for sid in sample_ids if sid in found]
+
+
+def explain(store: GraphStore, sample_id: str, concept_id: str) -> list[dict[str, Any]]:
+    """Which units of ``concept_id`` matched which units of ``sample_id``, best first.
+
+    Rows {concept_unit, concept_kind, sample_unit, sample_kind, score, cx, cy, sx, sy}, from
+    the same matching as classification (cypher/infer/explain).
+    """
+    return store.run("infer/explain", sample_id=sample_id, concept_id=concept_id, **MATCHING)
+
+
+def fill(store: GraphStore, sample_id: str, concept_id: str) -> dict[str, Any]:
+    """How much of ``concept_id`` the sample fills (cypher/infer/fill).
+
+    {pairs, unit_energy, links, link_energy, energy}: units and interconnections matched,
+    the energy they fill, and the concept's energy.
+    """
+    return store.run("infer/fill", sample_id=sample_id, concept_id=concept_id, **MATCHING)[0]
 
 
 def record_run(

@@ -21,27 +21,23 @@ import numpy as np
 
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import SampleSpec, content_hash
+from coman_graph.encoding import (
+    KIND_PARAMETER,
+    all_anchor_keys,
+    anchor_keys,
+    kind_codes,
+    scale_rows,
+    slots,
+)
 from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.sensing import SENSING_VERSION, SensingError
 from coman_graph.sensing.pipeline import sense
-from coman_graph.sensing.scales import PARAMETER_SCALE, SCALES, Scale
-from coman_graph.sensing.structural_graph import SEGMENT_KIND, WILDCARD, StructuralGraph
+from coman_graph.sensing.structural_graph import SEGMENT_KIND, StructuralGraph
 
 BATCH_SIZE = 250
 #: The dataset of a user's own image files (their sample ids are ``file/<content hash>``).
 FILE_DATASET = "file"
-
-#: The kind of a unit as a parameter: the exact kind (EndPoint, CornerPoint, JunctionPoint,
-#: Point; Segment), then "any point" (or "any segment"), then the wildcard. Lowering a
-#: concept unit's kind (operator R_sp) raises the level of this parameter.
-KIND_PARAMETER = "kind_code"
-KIND_SCALE = Scale("kind", ("kind", "family"), (4, 1))
-
-
-def kind_codes(kind: str) -> list[str]:
-    family = SEGMENT_KIND if kind == SEGMENT_KIND else "point"
-    return [kind, family, WILDCARD]
 
 
 @dataclass
@@ -51,15 +47,6 @@ class IngestSummary:
     written: int = 0
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
-
-
-def flat_codes(codes: dict[str, Any], params: list[str]) -> list[str]:
-    """The codes of ``params`` (in that order) without their wildcards, end to end.
-
-    Concept matchers (cypher/train/compile-matcher) address sample codes by their
-    position in this list.
-    """
-    return [code for name in params for code in codes[name][:-1]]
 
 
 def spec_meta(spec: SampleSpec) -> dict[str, Any]:
@@ -93,7 +80,8 @@ def sample_row(
         props.update({name: list(codes) for name, codes in unit.params.items()})
         props[KIND_PARAMETER] = kind_codes(unit.kind)
         props["params"] = [KIND_PARAMETER, *sorted(unit.params)]
-        props["flat"] = flat_codes(props, props["params"])
+        props["slots"] = slots(props, props["params"])
+        props["anchor_keys"] = anchor_keys(unit.kind, props)
         units.append({"kind": unit.kind, "props": props})
         if unit.ends:
             bounds.extend([unit.key, end] for end in unit.ends)
@@ -104,7 +92,7 @@ def sample_row(
             "props": {
                 **{name: list(codes) for name, codes in link.params.items()},
                 "params": sorted(link.params),
-                "flat": flat_codes(link.params, sorted(link.params)),
+                "slots": slots(link.params, sorted(link.params)),
             },
         }
         for link in graph.interconnections
@@ -146,21 +134,8 @@ def write_rows(store: GraphStore, rows: list[dict[str, Any]]) -> int:
 
 
 def write_scales(store: GraphStore) -> None:
-    """Store the scale definitions and level energies as (:Scale) nodes (idempotent)."""
-    users: dict[str, list[str]] = {KIND_SCALE.name: [KIND_PARAMETER]}
-    for parameter, scale_name in PARAMETER_SCALE.items():
-        users.setdefault(scale_name, []).append(parameter)
-    scales = [
-        {
-            "name": s.name,
-            "levels": [*s.level_names, WILDCARD],
-            "cells": [*s.cells, 1],
-            "energies": list(s.energies),
-            "parameters": sorted(users.get(s.name, [])),
-        }
-        for s in (*SCALES.values(), KIND_SCALE)
-    ]
-    store.run("ingest/write-scales", scales=scales)
+    """Store the scales (levels, energies, universes) and the anchor cells (idempotent)."""
+    store.run("ingest/write-scales", scales=scale_rows(), anchors=all_anchor_keys())
 
 
 def ingest_image(

@@ -20,16 +20,19 @@ from dataclasses import dataclass, field
 
 from coman_graph.datasets.protocols import absorption_order
 from coman_graph.datasets.selection import SampleSpec
+from coman_graph.encoding import DISTANCE_WEIGHT, KIND_PARAMETER
 from coman_graph.errors import ComanError
 from coman_graph.graphstore.connection import GraphStore, Transaction
-from coman_graph.ingest import KIND_PARAMETER
 from coman_graph.sensing import SENSING_VERSION
 
 OPERATORS = ["R_uc", "R_w", "R_sp"]
-#: Matching scores only unit pairs sharing a quadrant on the main or the shifted grid.
-ANCHOR = {"anchor_parameters": ["position", "position_shift"], "anchor_level": 2}
+#: Rank bonus of a pair that already corresponds: re-absorbing a sample reproduces its
+#: correspondence (kernel/unit-pairs).
+TIE_BONUS = 1000.0
+#: The matching kernel's constants in training.
+TRAINING_KERNEL = {"distance_weight": DISTANCE_WEIGHT, "tie_bonus": TIE_BONUS}
 #: Bumped when the operators change meaning, so old runs are not resumed by new code.
-ALGORITHM_VERSION = 2
+ALGORITHM_VERSION = 3
 #: Status of the concepts a class is classified with (set by train/activate-class).
 ACTIVE = "active"
 
@@ -84,76 +87,6 @@ def training_id(digit: int, sample_ids: list[str], config: TrainingConfig) -> st
     return f"t{digit}-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _absorb(
-    tx: Transaction,
-    compartments: list[Compartment],
-    sample_id: str,
-    digit: int,
-    training: str,
-    energies: dict[str, list[float]],
-    config: TrainingConfig,
-) -> Compartment:
-    """One absorption step: into the compartment it costs least, or a new one."""
-    scored = []
-    for comp in compartments:
-        step = comp.examples_seen + 1
-        keys = {"concept_id": comp.concept_id, "sample_id": sample_id, "step": step}
-        units = tx.run("train/correspond", **keys)[0]
-        links = tx.run("train/link-energy", **keys)[0]
-        after = (units["unit_energy"] or 0.0) + links["link_energy"]
-        loss = 1.0 - after / comp.founding_energy if comp.founding_energy > 0 else 1.0
-        scored.append((loss, -comp.energy, comp.compartment, comp, after))
-    scored.sort(key=lambda item: item[:3])
-    chosen = scored[0] if scored and scored[0][0] <= config.compartment_loss else None
-    for _, _, _, comp, _ in scored:
-        if chosen is None or comp is not chosen[3]:
-            tx.run(
-                "train/discard-correspondence",
-                concept_id=comp.concept_id,
-                sample_id=sample_id,
-                step=comp.examples_seen + 1,
-            )
-    if chosen is None:
-        number = len(compartments)
-        concept_id = f"{training}-c{number}"
-        tx.run(
-            "train/create-concept",
-            **{"class": digit},
-            concept_id=concept_id,
-            compartment=number,
-            training=training,
-            sample_id=sample_id,
-        )
-        tx.run("train/compile-matcher", concept_id=concept_id, energies=energies, **ANCHOR)
-        energy = tx.run("train/energy", id=concept_id, energies=energies)[0]["energy"]
-        tx.run(
-            "train/record-absorption",
-            concept_id=concept_id,
-            sample_id=sample_id,
-            step=1,
-            energy_before=0.0,
-            energy_after=energy,
-            operators=["create"],
-        )
-        return Compartment(concept_id, number, energy, 1, energy)
-    comp = chosen[3]
-    step = comp.examples_seen + 1
-    keys = {"concept_id": comp.concept_id, "sample_id": sample_id, "step": step}
-    tx.run("train/reduce-parametric", kind_parameter=KIND_PARAMETER, **keys)
-    tx.run("train/reduce-structural", **keys)
-    tx.run("train/reduce-structural-parametric", kind_parameter=KIND_PARAMETER, **keys)
-    tx.run("train/compile-matcher", concept_id=comp.concept_id, energies=energies, **ANCHOR)
-    energy = tx.run("train/energy", id=comp.concept_id, energies=energies)[0]["energy"]
-    tx.run(
-        "train/record-absorption",
-        energy_before=comp.energy,
-        energy_after=energy,
-        operators=OPERATORS,
-        **keys,
-    )
-    return Compartment(comp.concept_id, comp.compartment, energy, step, comp.founding_energy)
-
-
 def _compartments(state: list[dict]) -> list[Compartment]:
     return [
         Compartment(
@@ -161,6 +94,57 @@ def _compartments(state: list[dict]) -> list[Compartment]:
         )
         for r in state
     ]
+
+
+def _open_compartment(
+    tx: Transaction,
+    sample_id: str,
+    digit: int,
+    training: str,
+    number: int,
+    energies: dict[str, list[float]],
+) -> str:
+    """The sample founds compartment ``number`` of the run: a new concept at the finest levels."""
+    concept_id = f"{training}-c{number}"
+    tx.run(
+        "train/create-concept",
+        **{"class": digit},
+        concept_id=concept_id,
+        compartment=number,
+        training=training,
+        sample_id=sample_id,
+    )
+    tx.run("train/compile-matcher", concept_id=concept_id)
+    energy = tx.run("train/energy", id=concept_id, energies=energies)[0]["energy"]
+    tx.run(
+        "train/record-absorption",
+        concept_id=concept_id,
+        sample_id=sample_id,
+        step=1,
+        energy_before=0.0,
+        energy_after=energy,
+        operators=["create"],
+    )
+    return concept_id
+
+
+def _reduce(
+    tx: Transaction, choice: dict, sample_id: str, energies: dict[str, list[float]]
+) -> None:
+    """The reduction operators, in order, on the chosen compartment and its correspondence."""
+    keys = {"concept_id": choice["concept_id"], "sample_id": sample_id, "step": choice["step"]}
+    tx.run("train/reduce-parametric", kind_parameter=KIND_PARAMETER, **keys)
+    tx.run("train/reduce-structural", **keys)
+    tx.run("train/reduce-structural-parametric", kind_parameter=KIND_PARAMETER, **keys)
+    tx.run("train/compile-matcher", concept_id=choice["concept_id"])
+    energy = tx.run("train/energy", id=choice["concept_id"], energies=energies)[0]["energy"]
+    tx.run(
+        "train/record-absorption",
+        energy_before=choice["energy_before"],
+        energy_after=energy,
+        operators=OPERATORS,
+        **keys,
+    )
 
 
 def _step(
@@ -171,25 +155,35 @@ def _step(
     known: frozenset[str],
     energies: dict[str, list[float]],
     config: TrainingConfig,
-) -> tuple[list[Compartment], bool]:
-    """One absorption step in ``tx``: (the run's compartments after it, absorbed now?).
+) -> tuple[frozenset[str], bool]:
+    """One absorption step in ``tx``: (the run's concept ids after it, absorbed now?).
 
-    Locks the neuron before reading the state, so the state is current; a sample some
-    concurrent run of the same training has absorbed meanwhile is skipped.
+    Locks the neuron first, so the training state the step reads is current; a sample some
+    concurrent run of the same training has absorbed meanwhile is skipped. Which compartment
+    absorbs the sample, or whether it opens a new one, is train/choose-compartment's choice.
     """
     tx.run("train/lock-neuron", **{"class": digit})
-    state = tx.run("train/training-state", **{"class": digit}, training=training)
-    compartments = _compartments(state)
-    if not known <= {c.concept_id for c in compartments}:
+    choice = tx.run(
+        "train/choose-compartment",
+        **{"class": digit},
+        training=training,
+        sample_id=sample_id,
+        compartment_loss=config.compartment_loss,
+        **TRAINING_KERNEL,
+    )[0]
+    concepts = frozenset(choice["concepts"])
+    if not known <= concepts:
         raise ComanError(
             f"class {digit}: another training replaced this one's concepts while it ran; "
             "train the class again"
         )
-    if any(sample_id in row["absorbed"] for row in state):
-        return compartments, False
-    updated = _absorb(tx, compartments, sample_id, digit, training, energies, config)
-    compartments = [c for c in compartments if c.concept_id != updated.concept_id] + [updated]
-    return sorted(compartments, key=lambda c: c.compartment), True
+    if choice["absorbed"]:
+        return concepts, False
+    if choice["concept_id"] is None:
+        founded = _open_compartment(tx, sample_id, digit, training, len(concepts), energies)
+        return concepts | {founded}, True
+    _reduce(tx, choice, sample_id, energies)
+    return concepts, True
 
 
 def train_class(
@@ -213,20 +207,21 @@ def train_class(
     result = ClassTraining(digit, training)
     known: frozenset[str] = frozenset()
     for sample_id in sample_ids:
-        compartments, absorbed = store.transaction(
-            lambda tx, sid=sample_id, seen=frozenset(known): _step(
+        known, absorbed = store.transaction(
+            lambda tx, sid=sample_id, seen=known: _step(
                 tx, sid, digit, training, seen, energies, config
             ),
             label=f"absorption of {sample_id} into class {digit}",
         )
-        known = frozenset(c.concept_id for c in compartments)
-        result.compartments = compartments
         if absorbed:
             result.steps += 1
         else:
             result.skipped += 1
         if on_step:
             on_step()
+    result.compartments = _compartments(
+        store.run("train/training-state", **{"class": digit}, training=training)
+    )
     store.run("train/activate-class", **{"class": digit}, training=training)
     result.seconds = time.perf_counter() - began
     return result

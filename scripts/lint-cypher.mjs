@@ -17,6 +17,11 @@
 //   "Parameter $x is not defined."; a declared but unused one is a warning.
 // - A file under cypher/ holds exactly one statement; a migration may hold
 //   several, separated by ';' (the linter splits and checks each itself).
+// - '// @include NAME' lines are replaced by the body of cypher/NAME.cypher (its header
+//   comment block dropped, its declared parameters added to the includer's), as the query
+//   registry does before a query runs; the expanded text is what gets linted, and a
+//   diagnostic inside an included fragment names the fragment's file and line. Fragments
+//   (cypher/kernel/) are linted only through the files that include them.
 // - Cypher 5 semantics (dbSchema.defaultLanguage = 'CYPHER 5'); a file may
 //   still opt in with a 'CYPHER 25' prefix.
 // - Function and procedure names are checked against the linter's bundled
@@ -116,6 +121,45 @@ function parseHeader(lines) {
   return { hasHeader: i > start, hasParamsLine, declared };
 }
 
+// --- includes ---------------------------------------------------------------
+
+const INCLUDE_LINE = /^(\s*)\/\/\s*@include\s+(\S+)\s*$/;
+const FRAGMENT_DIR = path.join(repo, 'cypher', 'kernel');
+
+function isFragment(file) {
+  return path.resolve(file).startsWith(FRAGMENT_DIR + path.sep);
+}
+
+// Expands '// @include NAME' lines. Returns { lines, origins: [{file, line}], params: Map }.
+function expand(file, lines, stack = []) {
+  const out = [];
+  const origins = [];
+  const params = new Map();
+  lines.forEach((raw, i) => {
+    const m = INCLUDE_LINE.exec(raw);
+    if (!m) {
+      out.push(raw);
+      origins.push({ file, line: i + 1 });
+      return;
+    }
+    const included = path.join(repo, 'cypher', `${m[2]}.cypher`);
+    if (stack.includes(included)) throw new Error(`include cycle through ${m[2]}`);
+    if (!fs.existsSync(included)) throw new Error(`line ${i + 1}: no fragment ${m[2]} (${included})`);
+    const body = fs.readFileSync(included, 'utf8').split(/\r?\n/);
+    const header = parseHeader(body);
+    for (const [name, at] of header.declared) params.set(name, { ...at, file: included });
+    let start = 0;
+    while (start < body.length && (body[start].trim() === '' || body[start].trimStart().startsWith('//'))) start++;
+    const inner = expand(included, body.slice(start), [...stack, included]);
+    inner.lines.forEach((line, k) => {
+      out.push(line === '' ? line : m[1] + line);
+      origins.push({ file: inner.origins[k].file, line: inner.origins[k].line + (inner.origins[k].file === included ? start : 0) });
+    });
+    for (const [name, at] of inner.params) params.set(name, at);
+  });
+  return { lines: out, origins, params };
+}
+
 // --- statements -------------------------------------------------------------
 
 // A statement chunk that is only comments/whitespace/';' is not a statement.
@@ -137,13 +181,20 @@ function positionAt(text, offset) {
 // --- lint -------------------------------------------------------------------
 
 function lintFile(file) {
-  let text = fs.readFileSync(file, 'utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split(/\r?\n/);
+  let source = fs.readFileSync(file, 'utf8');
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  const expanded = expand(file, source.split(/\r?\n/));
+  const lines = expanded.lines;
+  const text = lines.join('\n');
   const diags = [];
-  const add = (severity, line, col, message) => diags.push({ severity, line, col, message });
+  // Positions are in the expanded text; report them where the line came from.
+  const add = (severity, line, col, message) => {
+    const origin = expanded.origins[line - 1] ?? { file, line };
+    diags.push({ severity, file: origin.file, line: origin.line, col, message });
+  };
 
   const header = parseHeader(lines);
+  for (const [name, at] of expanded.params) if (!header.declared.has(name)) header.declared.set(name, at);
   if (!header.hasHeader) {
     add(WARNING, 1, 1, 'file does not start with a // header comment (purpose, parameters, returns)');
   } else if (!header.hasParamsLine) {
@@ -187,7 +238,8 @@ function lintFile(file) {
   const used = new Set(parseParameters(text, false));
   for (const [name, at] of header.declared) {
     if (!used.has(name)) {
-      add(WARNING, at.line, at.col, `Parameter $${name} is declared in the header but not used.`);
+      diags.push({ severity: WARNING, file: at.file ?? file, line: at.line, col: at.col,
+        message: `Parameter $${name} is declared in the header but not used.` });
     }
   }
 
@@ -203,10 +255,10 @@ function lintFile(file) {
     .sort((a, b) => a.line - b.line || a.col - b.col || a.severity - b.severity);
 }
 
-const files = explicitFiles.length
+const files = (explicitFiles.length
   ? explicitFiles.map((f) => path.resolve(f))
   : [...findCypherFiles(path.join(repo, 'cypher')), ...findCypherFiles(path.join(repo, 'migrations')),
-     ...findCypherFiles(path.join(repo, 'docker', 'bloom'))];
+     ...findCypherFiles(path.join(repo, 'docker', 'bloom'))]).filter((f) => !isFragment(f));
 files.sort((a, b) => displayPath(a).localeCompare(displayPath(b)));
 
 let errors = 0;
@@ -216,13 +268,14 @@ for (const file of files) {
   try {
     diags = lintFile(file);
   } catch (e) {
-    diags = [{ severity: ERROR, line: 1, col: 1, message: `could not lint: ${e.message}` }];
+    diags = [{ severity: ERROR, file, line: 1, col: 1, message: `could not lint: ${e.message}` }];
   }
   for (const d of diags) {
     const kind = d.severity === ERROR ? 'error' : 'warning';
     if (d.severity === ERROR) errors++;
     else warnings++;
-    console.log(`${displayPath(file)}:${d.line}:${d.col}: ${kind}: ${d.message}`);
+    const via = d.file && d.file !== file ? ` (included by ${displayPath(file)})` : '';
+    console.log(`${displayPath(d.file ?? file)}:${d.line}:${d.col}: ${kind}: ${d.message}${via}`);
   }
 }
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;

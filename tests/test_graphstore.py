@@ -54,7 +54,7 @@ def test_start_stop_from_cli(engine, tmp_path):
     status = subprocess.run([*cli, "db", "status"], env=env, capture_output=True, text=True)
     assert status.returncode == 0 and f"Running {engine}" in status.stdout
     ping = subprocess.run([*cli, "db", "ping"], env=env, capture_output=True, text=True)
-    assert ping.returncode == 0 and "1 migration(s) recorded" in ping.stdout
+    assert ping.returncode == 0 and f"{len(discover())} migration(s) recorded" in ping.stdout
     stopped = subprocess.run([*cli, "db", "stop"], env=env, capture_output=True, text=True)
     assert stopped.returncode == 0 and "Stopped" in stopped.stdout
     status = subprocess.run([*cli, "db", "status"], env=env, capture_output=True, text=True)

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import pytest
 
-from coman_graph import learning
 from coman_graph.datasets.protocols import Protocol, absorption_order, training_specs
-from coman_graph.datasets.selection import content_hash, specs_for
-from coman_graph.ingest import (
+from coman_graph.datasets.selection import SampleSpec, content_hash, specs_for
+from coman_graph.encoding import (
+    ANCHOR_LEVEL,
+    ANCHOR_PARAMETERS,
+    DISTANCE_WEIGHT,
     KIND_PARAMETER,
     KIND_SCALE,
-    ingest,
     kind_codes,
-    sample_row,
-    write_rows,
 )
+from coman_graph.inference import explain, fill
+from coman_graph.ingest import ingest, sample_row, write_rows
 from coman_graph.learning import (
     OPERATORS,
+    TRAINING_KERNEL,
     TrainingConfig,
     parameter_energies,
     train_class,
@@ -35,8 +37,6 @@ from coman_graph.sensing.scales import PARAMETER_SCALE, SCALES
 from coman_graph.sensing.structural_graph import SEGMENT_KIND, StructuralGraph
 
 TOL = 1e-9
-#: Matching only pairs units anchored in the same region (learning.ANCHOR), if it does.
-ANCHOR: dict = getattr(learning, "ANCHOR", {})
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -108,9 +108,38 @@ def training_snapshot(store, training: str) -> dict:
     return out
 
 
-def compile_matcher(runner, concept_id: str, energies: dict) -> None:
-    """train/compile-matcher as learning._absorb runs it (``runner``: store or transaction)."""
-    runner.run("train/compile-matcher", concept_id=concept_id, energies=energies, **ANCHOR)
+def choose(runner, digit: int, training: str, sample_id: str, loss: float = 1.0) -> dict:
+    """train/choose-compartment as a training step runs it (``runner``: store or transaction)."""
+    return runner.run(
+        "train/choose-compartment",
+        **{"class": digit},
+        training=training,
+        sample_id=sample_id,
+        compartment_loss=loss,
+        **TRAINING_KERNEL,
+    )[0]
+
+
+def copy_sample(store, spec, data, copy_id: str) -> None:
+    """Store ``spec``'s image again as the sample ``copy_id`` (the same sensed graph)."""
+    pixels = spec.image(data)
+    meta = {
+        "dataset": "copy",
+        "split": spec.split,
+        "index": spec.index,
+        "label": spec.label,
+        "augmentation": 0,
+        "aug_seed": 0,
+    }
+    write_rows(store, [sample_row(copy_id, meta, sense(pixels), content_hash(pixels))])
+
+
+def delete_sample(store, sample_id: str) -> None:
+    store.execute(
+        "MATCH (s:Sample {sample_id: $id}) OPTIONAL MATCH (s)-[:HAS_UNIT]->(u:Unit) "
+        "DETACH DELETE u, s",
+        id=sample_id,
+    )
 
 
 def delete_training(store, training: str) -> None:
@@ -175,43 +204,59 @@ def test_energy_never_rises_and_is_recorded_at_every_step(store, trained):
     assert fell > 0, "no step reduced any concept: the trace checks nothing"
 
 
-def test_reabsorbing_an_absorbed_example_is_a_fixed_point(store, trained):
-    """The concept that absorbed a class's last example: absorbing it again changes nothing,
-    and the example fills all of the concept's energy."""
+def test_reabsorbing_an_absorbed_example_is_a_fixed_point(store, trained, mnist_train):
+    """The concept that absorbed a class's last example: absorbing that image again (a copy,
+    under another id) changes nothing, and it fills all of the concept's energy."""
     energies = parameter_energies(store)
-    for _digit, (order, result) in trained.items():
+    for digit, (order, result) in trained.items():
         last = order[-1]
         [row] = store.execute(
-            "MATCH (c:Concept {training: $training})-[a:ABSORBED]->(:Sample {sample_id: $sid}) "
-            "RETURN c.concept_id AS concept_id, c.examples_seen AS seen",
+            "MATCH (c:Concept {training: $training})-[a:ABSORBED]->(s:Sample {sample_id: $sid}) "
+            "RETURN c.concept_id AS concept_id, c.examples_seen AS seen, s.index AS index, "
+            "s.augmentation AS k, s.aug_seed AS seed",
             training=result.training,
             sid=last,
         )
         concept_id, step = row["concept_id"], row["seen"] + 1
+        spec = SampleSpec("train", row["index"], digit, row["k"], row["seed"])
+        copy_id = f"copy/{last}"
+        copy_sample(store, spec, mnist_train, copy_id)
         before = snapshot(store, concept_id)
-        keys = {"concept_id": concept_id, "sample_id": last, "step": step}
+        keys = {"concept_id": concept_id, "sample_id": copy_id, "step": step}
 
-        def absorb_again(tx, keys=keys, concept_id=concept_id):
-            units = tx.run("train/correspond", **keys)[0]
-            links = tx.run("train/link-energy", **keys)[0]
+        def absorb_again(tx, keys=keys):
             tx.run("train/reduce-parametric", kind_parameter=KIND_PARAMETER, **keys)
             removed = tx.run("train/reduce-structural", **keys)[0]
             tx.run("train/reduce-structural-parametric", kind_parameter=KIND_PARAMETER, **keys)
-            compile_matcher(tx, concept_id, energies)
-            energy = tx.run("train/energy", id=concept_id, energies=energies)[0]
-            return units, links, removed, energy
+            tx.run("train/compile-matcher", concept_id=keys["concept_id"])
+            energy = tx.run("train/energy", id=keys["concept_id"], energies=energies)[0]
+            return removed, energy
 
         try:
-            units, links, removed, energy = store.transaction(absorb_again)
+            filled = fill(store, copy_id, concept_id)
+            # the correspondence train/choose-compartment writes for the chosen compartment
+            store.execute(
+                "UNWIND $pairs AS p "
+                "MATCH (:Concept {concept_id: $concept_id})-[:HAS_UNIT]->"
+                "(cu:ConceptUnit {key: p.concept_unit}) "
+                "MATCH (:Sample {sample_id: $sample_id})-[:HAS_UNIT]->"
+                "(su:Unit {key: p.sample_unit}) "
+                "CREATE (cu)-[:CORRESPONDS {sample_id: $sample_id, step: $step, score: p.score}]"
+                "->(su)",
+                pairs=explain(store, copy_id, concept_id),
+                **keys,
+            )
+            removed, energy = store.transaction(absorb_again)
             after = snapshot(store, concept_id)
         finally:
-            store.run("train/discard-correspondence", **keys)
+            delete_sample(store, copy_id)
         assert after == before
         assert removed == {"units_removed": 0, "links_removed": 0}
-        assert units["pairs"] == len(before["units"]) and links["links"] == len(before["links"])
+        assert filled["pairs"] == len(before["units"]) and filled["links"] == len(before["links"])
         assert energy["energy"] == pytest.approx(before["energy"], abs=TOL)
-        filled = units["unit_energy"] + links["link_energy"]
-        assert filled == pytest.approx(before["energy"], abs=TOL)
+        assert filled["unit_energy"] + filled["link_energy"] == pytest.approx(
+            before["energy"], abs=TOL
+        )
 
 
 def test_retraining_the_same_examples_absorbs_nothing(store, trained):
@@ -354,24 +399,20 @@ class PythonConcept:
     @staticmethod
     def anchored(cu: dict, su: dict) -> bool:
         """Both units share a cell of an anchor parameter at the anchor level (founding codes)."""
-        if not ANCHOR:
-            return True
-        level = ANCHOR["anchor_level"]
         return any(
-            cu["codes"][p][level] == su["codes"][p][level]
-            for p in ANCHOR["anchor_parameters"]
-            if p in cu["codes"]
+            cu["codes"][p][ANCHOR_LEVEL] == su["codes"][p][ANCHOR_LEVEL] for p in ANCHOR_PARAMETERS
         )
 
     def correspond(self, sample_units: dict) -> dict[str, str]:
-        """Mutual best pairs, as train/correspond defines them (score, then nearer)."""
+        """Mutual best pairs, as kernel/unit-pairs defines them (score, then nearer)."""
         rank = {}
         for ck, cu in self.units.items():
             for sk, su in sample_units.items():
                 same_family = (cu["kind"] == SEGMENT_KIND) == (su["kind"] == SEGMENT_KIND)
                 if same_family and self.anchored(cu, su):
                     distance = (cu["x"] - su["x"]) ** 2 + (cu["y"] - su["y"]) ** 2
-                    rank[ck, sk] = (self.score(ck, su), self.score(ck, su) - 0.01 * distance)
+                    score = self.score(ck, su)
+                    rank[ck, sk] = (score, score - DISTANCE_WEIGHT * distance)
         best_c = {ck: max(r for (c, _), (_, r) in rank.items() if c == ck) for ck, _ in rank}
         best_s = {sk: max(r for (_, s), (_, r) in rank.items() if s == sk) for _, sk in rank}
         return {
@@ -455,6 +496,19 @@ class PythonConcept:
         }
 
 
+def record(store, sample_id: str, step: int, before: float, after: float, operators) -> None:
+    """train/record-absorption of one step of the hand-built concept."""
+    store.run(
+        "train/record-absorption",
+        concept_id=OPS_CONCEPT,
+        sample_id=sample_id,
+        step=step,
+        energy_before=before,
+        energy_after=after,
+        operators=operators,
+    )
+
+
 def structure(snap: dict) -> dict:
     return {k: snap[k] for k in ("units", "links", "bounds")}
 
@@ -482,8 +536,9 @@ def test_operators_step_by_step_on_real_sevens(store, mnist_train):
             training=OPS_TRAINING,
             sample_id=ids[0],
         )[0]
-        compile_matcher(store, OPS_CONCEPT, stored_energies)
+        store.run("train/compile-matcher", concept_id=OPS_CONCEPT)
         energy = store.run("train/energy", id=OPS_CONCEPT, energies=stored_energies)[0]["energy"]
+        record(store, ids[0], 1, 0.0, energy, ["create"])
         model = PythonConcept(graphs[0], energies)
         assert created == {"units": len(graphs[0].units), "links": len(graphs[0].interconnections)}
         assert structure(snapshot(store, OPS_CONCEPT)) == model.as_snapshot()
@@ -496,8 +551,10 @@ def test_operators_step_by_step_on_real_sevens(store, mnist_train):
             before_energy = snapshot(store, OPS_CONCEPT)["energy"]
 
             # matching: the stored correspondence is the mutual best one, with exact scores
-            matched = store.run("train/correspond", **keys)[0]
-            filled_links = store.run("train/link-energy", **keys)[0]["link_energy"]
+            matched = fill(store, sid, OPS_CONCEPT)
+            filled_links = matched["link_energy"]
+            choice = choose(store, 7, OPS_TRAINING, sid)
+            assert (choice["concept_id"], choice["step"]) == (OPS_CONCEPT, step)
             rows = store.execute(
                 "MATCH (:Concept {concept_id: $concept_id})-[:HAS_UNIT]->(cu:ConceptUnit)"
                 "-[m:CORRESPONDS {sample_id: $sample_id, step: $step}]->(su:Unit) "
@@ -547,8 +604,9 @@ def test_operators_step_by_step_on_real_sevens(store, mnist_train):
             assert structure(after) == model.as_snapshot()
 
             # the energy kept is the energy the sample filled, and it never rose
-            compile_matcher(store, OPS_CONCEPT, stored_energies)
+            store.run("train/compile-matcher", concept_id=OPS_CONCEPT)
             energy = store.run("train/energy", id=OPS_CONCEPT, energies=stored_energies)[0]
+            record(store, sid, step, before_energy, energy["energy"], OPERATORS)
             assert energy["energy"] == pytest.approx(model.energy(), abs=TOL)
             filled = matched["unit_energy"] + filled_links
             assert energy["energy"] == pytest.approx(filled, abs=TOL)
@@ -566,17 +624,6 @@ def test_operators_step_by_step_on_real_sevens(store, mnist_train):
 
 
 # -- compartments ---------------------------------------------------------------------------
-
-
-def fill(store, concept_id: str, sample_id: str) -> float:
-    """Energy a sample fills of a concept (a tentative correspondence, discarded after)."""
-    keys = {"concept_id": concept_id, "sample_id": sample_id, "step": 10_000}
-    try:
-        units = store.run("train/correspond", **keys)[0]
-        links = store.run("train/link-energy", **keys)[0]
-    finally:
-        store.run("train/discard-correspondence", **keys)
-    return (units["unit_energy"] or 0.0) + links["link_energy"]
 
 
 def test_compartment_threshold(store, mnist_train):
@@ -619,8 +666,9 @@ def test_compartment_threshold(store, mnist_train):
     for i, concept in enumerate(concepts):
         founder = traces[concept["concept_id"]][0]["sample_id"]
         for earlier in concepts[:i]:
-            filled = fill(store, earlier["concept_id"], founder)
-            assert filled < earlier["energy"] - TOL, (founder, earlier["concept_id"])
+            filled = fill(store, founder, earlier["concept_id"])
+            energy = filled["unit_energy"] + filled["link_energy"]
+            assert energy < earlier["energy"] - TOL, (founder, earlier["concept_id"])
 
     # tolerant: any loss is accepted, so the class has one compartment holding every example
     tolerant = train_class(store, digit, order, TrainingConfig(compartment_loss=1.0))

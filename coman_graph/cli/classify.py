@@ -12,7 +12,8 @@ from coman_graph.datasets.image_file import read_digit_image
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import SampleSpec
 from coman_graph.errors import InputError
-from coman_graph.inference import DEFAULT_RULE, RULES, check_rule, classify
+from coman_graph.inference import DEFAULT_RULE, RULES, check_rule, classify, fill
+from coman_graph.inference import explain as explain_match
 from coman_graph.ingest import ingest, ingest_image
 from coman_graph.report.render_explanation import render_explanation
 
@@ -54,21 +55,18 @@ def classify_command(
         label = f" (label {decision.label})" if decision.label is not None else ""
         console.print(f"{sample_id}{label}: class [bold]{decision.winner}[/bold]")
         table = Table("neuron", "activation", "best compartment", "fill", "coverage")
-        seen: set[int] = set()
         for row in decision.ranked:
-            if row["class"] not in seen:
-                seen.add(row["class"])
-                table.add_row(
-                    str(row["class"]),
-                    f"{row['activation']:.3f}",
-                    row["concept_id"],
-                    f"{row['fill']:.3f}",
-                    f"{row['coverage']:.3f}",
-                )
+            table.add_row(
+                str(row["class"]),
+                f"{row['activation']:.3f}",
+                row["concept_id"],
+                f"{row['fill']:.3f}",
+                f"{row['coverage']:.3f}",
+            )
         console.print(table)
         if explain:
             winner = decision.ranked[0]["concept_id"]
-            pairs = store.run("infer/explain", sample_id=sample_id, concept_id=winner)
+            pairs = explain_match(store, sample_id, winner)
             matched = Table("concept unit", "kind", "sample unit", "kind", "energy filled")
             for pair in pairs:
                 matched.add_row(
@@ -78,7 +76,12 @@ def classify_command(
                     pair["sample_kind"],
                     f"{pair['score']:.1f}",
                 )
-            console.print(f"winner {winner}: {len(pairs)} unit pairs")
+            filled = fill(store, sample_id, winner)
+            console.print(
+                f"winner {winner}: {filled['pairs']} unit pairs fill {filled['unit_energy']:.1f}"
+                f" bits, {filled['links']} interconnections {filled['link_energy']:.1f}, of its"
+                f" {filled['energy']:.1f}"
+            )
             console.print(matched)
             if png is not None:
                 render_explanation(pixels, pairs, png, f"{sample_id} -> {winner}")

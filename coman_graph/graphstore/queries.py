@@ -3,6 +3,13 @@
 A file ``cypher/infer/activate.cypher`` is the query ``"infer/activate"``. Its
 header declares its parameters on lines ``//   $name — description`` below a
 ``// Parameters:`` line; :meth:`Query.check` refuses a call that misses one.
+
+A line ``// @include kernel/unit-pairs`` is replaced by the body of
+``cypher/kernel/unit-pairs.cypher`` (its header dropped, its lines indented like the
+include line), and the fragment's declared parameters become the query's too: one
+definition of a piece of Cypher that several queries share. Fragments live under
+``cypher/kernel/`` and are not queries of their own. ``scripts/lint-cypher`` expands
+includes the same way before linting.
 """
 
 from __future__ import annotations
@@ -15,6 +22,9 @@ from pathlib import Path
 from coman_graph import CYPHER_DIR
 
 _PARAM_LINE = re.compile(r"^//\s+\$(\w+)")
+_INCLUDE_LINE = re.compile(r"^([ \t]*)//\s*@include\s+(\S+)\s*$")
+#: The folder of the fragments queries include.
+FRAGMENTS = "kernel"
 
 
 @dataclass(frozen=True)
@@ -49,17 +59,55 @@ def parse_header_parameters(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _body(text: str) -> list[str]:
+    """A fragment's lines without its leading header comment block."""
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and (
+        not lines[start].strip() or lines[start].lstrip().startswith("//")
+    ):
+        start += 1
+    return lines[start:]
+
+
+def expand_includes(
+    text: str, root: Path = CYPHER_DIR, stack: tuple[str, ...] = ()
+) -> tuple[str, tuple[str, ...]]:
+    """``text`` with its include lines expanded, and the parameters the fragments declare."""
+    lines: list[str] = []
+    parameters: list[str] = []
+    for line in text.splitlines():
+        match = _INCLUDE_LINE.match(line)
+        if not match:
+            lines.append(line)
+            continue
+        indent, name = match.groups()
+        if name in stack:
+            raise ValueError(f"include cycle through {name}")
+        path = root / f"{name}.cypher"
+        if not path.is_file():
+            raise KeyError(f"no fragment named {name!r} (looked for {path})")
+        fragment = path.read_text()
+        body, inner = expand_includes("\n".join(_body(fragment)), root, (*stack, name))
+        parameters.extend((*parse_header_parameters(fragment), *inner))
+        lines.extend(indent + part if part else part for part in body.splitlines())
+    return "\n".join(lines) + "\n", tuple(dict.fromkeys(parameters))
+
+
 @cache
 def load_query(name: str, root: Path = CYPHER_DIR) -> Query:
-    """Load ``root/<name>.cypher``; raises KeyError for an unknown name."""
+    """Load ``root/<name>.cypher`` with its includes expanded; KeyError for an unknown name."""
     path = root / f"{name}.cypher"
-    if not path.is_file():
+    if not path.is_file() or name.split("/")[0] == FRAGMENTS:
         raise KeyError(f"no query named {name!r} (looked for {path})")
-    text = path.read_text()
-    return Query(name, text, parse_header_parameters(text))
+    source = path.read_text()
+    text, included = expand_includes(source, root)
+    declared = parse_header_parameters(source)
+    return Query(name, text, tuple(dict.fromkeys((*declared, *included))))
 
 
 def query_names(folder: str = "", root: Path = CYPHER_DIR) -> list[str]:
-    """Names of every query under ``root/folder``, sorted."""
+    """Names of every query under ``root/folder`` (fragments excluded), sorted."""
     base = root / folder if folder else root
-    return sorted(str(p.relative_to(root).with_suffix("")) for p in base.rglob("*.cypher"))
+    names = (str(p.relative_to(root).with_suffix("")) for p in base.rglob("*.cypher"))
+    return sorted(name for name in names if name.split("/")[0] != FRAGMENTS)

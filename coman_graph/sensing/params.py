@@ -110,5 +110,6 @@ DEFAULT_PARAMS = SensingParams()
 #: change of the pipeline or of DEFAULT_PARAMS can change some image's graph: ingest then
 #: senses the samples stored by an older version again and replaces them, and training
 #: forms new concepts from them. 1: the first pipeline (samples without the property);
-#: 2: fragments dropped or bridged instead of refused, gaps at stroke ends closed.
-SENSING_VERSION = 2
+#: 2: fragments dropped or bridged instead of refused, gaps at stroke ends closed; 3: units
+#: and interconnections stored with their table slots and anchor cells (coman_graph.encoding).
+SENSING_VERSION = 3

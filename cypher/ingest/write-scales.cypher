@@ -1,10 +1,22 @@
-// Store the scales of every parameter with their levels, cells and level energies (idempotent).
+// Store the scales of every parameter with their levels, cells, level energies and universe,
+// and the anchor cells units are matched by (idempotent).
 // Energy of a level = log2(cells at that level); the wildcard level '*' has energy 0.
+// A scale's universe is its fine cells in index order, each with its codes on every level,
+// flattened: cell i's codes are universe[i * size(levels) .. (i + 1) * size(levels) - 1].
 // Parameters:
-//   $scales — list of {name, levels: [finest..., '*'], cells, energies, parameters: [names]}
-// Returns: scales — the number of scales written
-UNWIND $scales AS scale
-MERGE (s:Scale {name: scale.name})
-SET s.levels = scale.levels, s.cells = scale.cells, s.energies = scale.energies,
-    s.parameters = scale.parameters
-RETURN count(s) AS scales
+//   $scales — list of {name, levels: [finest..., '*'], cells, energies, parameters: [names], universe: [codes]}
+//   $anchors — every anchor cell key (family|parameter|quadrant code)
+// Returns: scales, anchors — the numbers written
+CALL () {
+  UNWIND $scales AS scale
+  MERGE (s:Scale {name: scale.name})
+  SET s.levels = scale.levels, s.cells = scale.cells, s.energies = scale.energies,
+      s.parameters = scale.parameters, s.universe = scale.universe
+  RETURN count(s) AS scales
+}
+CALL () {
+  UNWIND $anchors AS key
+  MERGE (a:Anchor {key: key})
+  RETURN count(a) AS anchors
+}
+RETURN scales, anchors

@@ -1,6 +1,6 @@
 // Make one training run's concepts the class's model, atomically: the previously active
 // concepts of the class and any other unfinished run's concepts are deleted with their units,
-// and the run's concepts become 'active'.
+// and the run's concepts and their units become 'active'.
 // Parameters:
 //   $class — the digit class
 //   $training — the training run id whose concepts become active
@@ -16,6 +16,9 @@ CALL (n) {
 CALL (n) {
   MATCH (n)-[:HAS_COMPARTMENT]->(c:Concept {training: $training})
   SET c.status = 'active'
-  RETURN count(c) AS activated
+  WITH c
+  OPTIONAL MATCH (c)-[:HAS_UNIT]->(cu:ConceptUnit)
+  SET cu.status = 'active'
+  RETURN count(DISTINCT c) AS activated
 }
 RETURN activated, removed

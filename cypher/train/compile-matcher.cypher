@@ -1,49 +1,39 @@
-// Compile a concept's units and interconnections into flat matchers, used by matching.
-// For a parameter at level L the energy filled by a sample is E[first level >= L where codes
-// agree]; because agreement at a level implies agreement at every coarser one, that equals
-// the sum, over the agreeing levels l >= L, of the increments E[l] - E[l+1]. A matcher lists,
-// for each such (parameter, level): its index in the sample's `flat` code list (parameters
-// end to end without wildcards, see ingest), the concept's code, and the increment. Scoring a
-// pair is then one loop of equality tests. Run after every change of levels.
-// Each unit also gets an anchor: the indexes and founding codes of the anchor parameters (the
-// position on the main and on the shifted grid) at the anchor level (quadrant). Matching only
-// scores pairs that share a cell on at least one anchor grid: spatially distant units never
-// correspond, and skipping them makes matching several times cheaper.
+// Compile a concept's units and interconnections into score tables, used by matching
+// (kernel/unit-pairs, kernel/link-energy). For each parameter, in `params` order, and each fine
+// cell of the parameter's scale (the (:Scale) universe, cells in index order), the table holds
+// the energy a sample in that cell fills: the energy of the finest level, at or coarser than
+// the concept's level, at which the cell's code and the concept's agree; written as the sum,
+// over the agreeing levels l at or coarser than the concept's, of E[l] - E[l+1] (agreement at a
+// level implies agreement at every coarser one). A sample's `slots` index these tables, so
+// scoring a pair is one look-up per parameter. Run after every change of levels.
 // Parameters:
 //   $concept_id — the concept
-//   $energies — map parameter -> energies of its levels
-//   $anchor_parameters — parameters whose codes anchor a unit, e.g. ['position', 'position_shift']
-//   $anchor_level — the level of the anchor codes (2 = quadrant)
-// Returns: units, links — matchers compiled
+// Returns: units, links — tables compiled
 MATCH (c:Concept {concept_id: $concept_id})
-CALL (c) {
+CALL () {
+  MATCH (scale:Scale)
+  UNWIND scale.parameters AS parameter
+  RETURN collect({parameter: parameter, universe: scale.universe, depth: size(scale.levels),
+                  energies: scale.energies}) AS scales
+}
+CALL (c, scales) {
   MATCH (c)-[:HAS_UNIT]->(cu:ConceptUnit)
-  WITH cu, [i IN range(0, size(cu.params) - 1) | size(cu[cu.params[i]]) - 1] AS depths
-  WITH cu, depths,
-       [i IN range(0, size(depths) - 1) | reduce(o = 0, k IN range(0, i) | o + depths[k]) - depths[i]] AS offsets
-  WITH cu, offsets, reduce(acc = [], i IN range(0, size(depths) - 1) |
-         acc + [l IN range(cu.levels[i], depths[i] - 1) |
-           [offsets[i] + l, cu[cu.params[i]][l],
-            $energies[cu.params[i]][l] - $energies[cu.params[i]][l + 1]]]) AS matcher
-  SET cu.match_index = [m IN matcher | m[0]], cu.match_code = [m IN matcher | m[1]],
-      cu.match_weight = [m IN matcher | m[2]],
-      cu.anchor_index = [i IN range(0, size(cu.params) - 1) WHERE cu.params[i] IN $anchor_parameters
-                         | offsets[i] + $anchor_level],
-      cu.anchor_code = [i IN range(0, size(cu.params) - 1) WHERE cu.params[i] IN $anchor_parameters
-                        | cu[cu.params[i]][$anchor_level]]
+  WITH cu, [p IN cu.params | [x IN scales WHERE x.parameter = p][0]] AS used
+  SET cu.table = reduce(t = [], i IN range(0, size(used) - 1) |
+        t + [cell IN range(0, size(used[i].universe) / used[i].depth - 1) |
+          reduce(e = 0.0, l IN range(cu.levels[i], used[i].depth - 2) |
+            e + CASE WHEN used[i].universe[cell * used[i].depth + l] = cu[cu.params[i]][l]
+                THEN used[i].energies[l] - used[i].energies[l + 1] ELSE 0.0 END)])
   RETURN count(cu) AS units
 }
-CALL (c) {
+CALL (c, scales) {
   MATCH (c)-[:HAS_UNIT]->(:ConceptUnit)-[r:INTERCONNECTS]->(:ConceptUnit)
-  WITH r, [i IN range(0, size(r.params) - 1) | size(r[r.params[i]]) - 1] AS depths
-  WITH r, depths,
-       [i IN range(0, size(depths) - 1) | reduce(o = 0, k IN range(0, i) | o + depths[k]) - depths[i]] AS offsets
-  WITH r, reduce(acc = [], i IN range(0, size(depths) - 1) |
-         acc + [l IN range(r.levels[i], depths[i] - 1) |
-           [offsets[i] + l, r[r.params[i]][l],
-            $energies[r.params[i]][l] - $energies[r.params[i]][l + 1]]]) AS matcher
-  SET r.match_index = [m IN matcher | m[0]], r.match_code = [m IN matcher | m[1]],
-      r.match_weight = [m IN matcher | m[2]]
+  WITH r, [p IN r.params | [x IN scales WHERE x.parameter = p][0]] AS used
+  SET r.table = reduce(t = [], i IN range(0, size(used) - 1) |
+        t + [cell IN range(0, size(used[i].universe) / used[i].depth - 1) |
+          reduce(e = 0.0, l IN range(r.levels[i], used[i].depth - 2) |
+            e + CASE WHEN used[i].universe[cell * used[i].depth + l] = r[r.params[i]][l]
+                THEN used[i].energies[l] - used[i].energies[l + 1] ELSE 0.0 END)])
   RETURN count(r) AS links
 }
 RETURN units, links

@@ -1,6 +1,8 @@
 // Open a compartment: a new concept of a class's detector neuron, copied from one sample at
 // the finest levels (units, BOUNDED_BY and INTERCONNECTS), with CORRESPONDS from each concept
-// unit to the sample unit it came from (step 1). The concept starts in status 'training'.
+// unit to the sample unit it came from (step 1). Each concept unit hangs from its anchor cells
+// (ANCHORS, the founding unit's) and carries its concept's class, training and status, which
+// matching filters on. The concept starts in status 'training'.
 // Parameters:
 //   $class — the digit class of the detector neuron
 //   $concept_id — id of the new concept
@@ -17,10 +19,15 @@ WITH c, s
 CALL (c, s) {
   MATCH (s)-[:HAS_UNIT]->(u:Unit)
   CREATE (c)-[:HAS_UNIT]->(cu:ConceptUnit {unit_id: $concept_id + '#' + u.key})
-  SET cu += u {.*, unit_id: $concept_id + '#' + u.key, sample_id: null},
-      cu.concept_id = $concept_id, cu.levels = [p IN u.params | 0]
+  SET cu += u {.*, unit_id: $concept_id + '#' + u.key, sample_id: null, slots: null},
+      cu.concept_id = $concept_id, cu.levels = [p IN u.params | 0], cu.class = $class,
+      cu.training = $training, cu.status = 'training'
   CREATE (cu)-[:CORRESPONDS {sample_id: s.sample_id, step: 1}]->(u)
-  RETURN count(cu) AS units
+  WITH cu
+  UNWIND cu.anchor_keys AS anchor_key
+  MATCH (a:Anchor {key: anchor_key})
+  CREATE (a)-[:ANCHORS]->(cu)
+  RETURN count(DISTINCT cu) AS units
 }
 CALL (c, s) {
   MATCH (s)-[:HAS_UNIT]->(a:Unit)-[:BOUNDED_BY]->(b:Unit)
@@ -33,7 +40,7 @@ CALL (c, s) {
   MATCH (c)-[:HAS_UNIT]->(ca:ConceptUnit {key: a.key})
   MATCH (c)-[:HAS_UNIT]->(cb:ConceptUnit {key: b.key})
   CREATE (ca)-[q:INTERCONNECTS]->(cb)
-  SET q += properties(r), q.levels = [p IN r.params | 0]
+  SET q += properties(r), q.levels = [p IN r.params | 0], q.slots = null
   RETURN count(q) AS links
 }
 RETURN units, links

@@ -1,6 +1,8 @@
 // Record one absorption step of a sample by a concept: an ABSORBED relationship with the step,
 // the energies before and after and the operators applied; the concept's counters follow.
-// stable_since is the first step from which no example changed the concept (attractor).
+// stable_since is the first step from which no example changed the concept (attractor); the
+// founding example's energy (step 1) is kept as founding_energy, which compartment choice
+// measures losses against.
 // Parameters:
 //   $concept_id — the concept
 //   $sample_id — the absorbed sample
@@ -16,6 +18,7 @@ CREATE (c)-[:ABSORBED {step: $step, energy_before: $energy_before, energy_after:
                        operators: $operators}]->(s)
 SET c.examples_seen = $step,
     c.energy = $energy_after,
+    c.founding_energy = CASE WHEN $step = 1 THEN $energy_after ELSE c.founding_energy END,
     c.stable_since = CASE WHEN $step > 1 AND $energy_after = $energy_before
                           THEN c.stable_since ELSE $step END
 RETURN $step AS step, c.energy AS energy

@@ -7,6 +7,6 @@
 MATCH (:DetectorNeuron {class: $class})-[:HAS_COMPARTMENT]->(c:Concept {training: $training})
 OPTIONAL MATCH (c)-[a:ABSORBED]->(s:Sample)
 RETURN c.concept_id AS concept_id, c.compartment AS compartment, c.energy AS energy,
-       max(CASE WHEN a.step = 1 THEN a.energy_after END) AS founding_energy,
-       c.examples_seen AS examples_seen, collect(s.sample_id) AS absorbed
+       c.founding_energy AS founding_energy, c.examples_seen AS examples_seen,
+       collect(s.sample_id) AS absorbed
 ORDER BY compartment

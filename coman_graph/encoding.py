@@ -1,0 +1,115 @@
+"""How units are laid out in the database for matching: scale cells, table slots, anchors.
+
+Matching (``cypher/kernel/``) scores a concept unit against a sample unit with one
+look-up per parameter. Every scale has a *universe*: its fine cells in index order,
+each with its codes on every level (:func:`coman_graph.sensing.projection.universe`).
+A concept unit's ``table`` (compiled in ``cypher/train/compile-matcher``) holds, for
+each of its parameters in ``params`` order and each cell of that parameter's universe,
+the energy a sample unit in that cell fills; a sample unit's ``slots`` are its cells'
+positions in such a table, so the score of a pair is ``sum(table[slot] for slot in
+slots)``. Candidate pairs come from *anchors*: a unit's family and its quadrant on the
+main and on the shifted position grid (``anchor_keys``); only units sharing an anchor
+are compared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coman_graph.sensing.projection import universe
+from coman_graph.sensing.scales import PARAMETER_SCALE, SCALES, Scale
+from coman_graph.sensing.structural_graph import SEGMENT_KIND, UNIT_KINDS, WILDCARD, Codes
+
+#: The kind of a unit as a parameter: the exact kind (EndPoint, CornerPoint, JunctionPoint,
+#: Point; Segment), then "any point" (or "any segment"), then the wildcard. Lowering a
+#: concept unit's kind (operator R_sp) raises the level of this parameter.
+KIND_PARAMETER = "kind_code"
+KIND_SCALE = Scale("kind", ("kind", "family"), (4, 1))
+#: Parameters whose code at ANCHOR_LEVEL (2 = quadrant) anchors a unit: pairs of units
+#: that share no anchor (family and quadrant on the main or the shifted grid) never match.
+ANCHOR_PARAMETERS = ("position", "position_shift")
+ANCHOR_LEVEL = 2
+#: Matching ranks a pair by its score minus this times the squared distance of the two units
+#: (normalised coordinates, so at most 0.08: it only breaks ties between equal scores).
+DISTANCE_WEIGHT = 0.01
+
+
+def kind_codes(kind: str) -> list[str]:
+    """The codes of a unit kind on the kind scale."""
+    return [kind, family(kind), WILDCARD]
+
+
+def family(kind: str) -> str:
+    """``Segment`` for a segment, ``point`` for any point kind."""
+    return SEGMENT_KIND if kind == SEGMENT_KIND else "point"
+
+
+def _universes() -> dict[str, tuple[Codes, ...]]:
+    found = {name: universe(name, scale.cells[0]) for name, scale in SCALES.items()}
+    found[KIND_SCALE.name] = tuple(tuple(kind_codes(kind)) for kind in UNIT_KINDS)
+    return found
+
+
+#: Scale name -> its cells in index order, each with its codes (finest first, wildcard last).
+UNIVERSES: dict[str, tuple[Codes, ...]] = _universes()
+#: Parameter -> the name of its scale.
+SCALE_OF: dict[str, str] = {**PARAMETER_SCALE, KIND_PARAMETER: KIND_SCALE.name}
+_CELL_INDEX: dict[str, dict[str, int]] = {
+    name: {codes[0]: i for i, codes in enumerate(cells)} for name, cells in UNIVERSES.items()
+}
+
+
+def slots(codes: dict[str, Any], params: list[str]) -> list[int]:
+    """The table positions of a unit's (or an interconnection's) cells.
+
+    Parameters
+    ----------
+    codes
+        Parameter -> its codes, finest first.
+    params
+        The parameters in table order (the unit's ``params``).
+
+    Returns
+    -------
+    For each parameter, the index of its finest code in its scale's universe plus the
+    sizes of the universes of the parameters before it.
+    """
+    found, offset = [], 0
+    for name in params:
+        scale = SCALE_OF[name]
+        found.append(offset + _CELL_INDEX[scale][codes[name][0]])
+        offset += len(UNIVERSES[scale])
+    return found
+
+
+def anchor_keys(kind: str, codes: dict[str, Any]) -> list[str]:
+    """The anchor cells of a unit: ``family|parameter|quadrant code`` per anchor parameter."""
+    return [f"{family(kind)}|{name}|{codes[name][ANCHOR_LEVEL]}" for name in ANCHOR_PARAMETERS]
+
+
+def all_anchor_keys() -> list[str]:
+    """Every anchor cell a unit can have (the ``(:Anchor)`` nodes)."""
+    keys = set()
+    for kind in UNIT_KINDS:
+        for cell in UNIVERSES[SCALE_OF[ANCHOR_PARAMETERS[0]]]:
+            keys.update(anchor_keys(kind, dict.fromkeys(ANCHOR_PARAMETERS, cell)))
+    return sorted(keys)
+
+
+def scale_rows() -> list[dict[str, Any]]:
+    """The ``ingest/write-scales`` rows: every scale with its levels, energies and universe."""
+    users: dict[str, list[str]] = {}
+    for parameter, scale_name in SCALE_OF.items():
+        users.setdefault(scale_name, []).append(parameter)
+    return [
+        {
+            "name": s.name,
+            "levels": [*s.level_names, WILDCARD],
+            "cells": [*s.cells, 1],
+            "energies": list(s.energies),
+            "parameters": sorted(users.get(s.name, [])),
+            # flattened: the codes of cell i are universe[i * depth : (i + 1) * depth]
+            "universe": [code for cell in UNIVERSES[s.name] for code in cell],
+        }
+        for s in (*SCALES.values(), KIND_SCALE)
+    ]

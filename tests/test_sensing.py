@@ -425,6 +425,7 @@ def test_every_random_train_digit_gives_one_connected_graph(mnist_train):
 ONCE_DISCONNECTED = [
     (14929, 1, "bridge", 0),  # a 1 beside a dash: the dash is bridged to it
     (1023, 7, "bridge", 0),  # a 7 and the tick left of it, bridged into one stroke
+    (933, 7, "bridge", 0),  # the only 7 of P10 at k = 1, seed 0: class 7 went untrained
     (28945, 0, "dropped", 1),  # a 0 and a stray dot: the dot is dropped
     (58534, 6, "dropped", 1),
     (26471, 8, "lowered", 1),  # a faint, broken 8: joined at a lower threshold
@@ -449,7 +450,13 @@ def test_once_disconnected_digits_give_a_connected_typed_graph(
 
 # Train digits whose loop the pen left open by a faint gap, which gap closing closes:
 # (index, label, loops, EndPoints).
-GAP_CLOSED = [(42349, 0, 1, 0), (53535, 0, 1, 0), (26254, 9, 1, 1), (23398, 8, 2, 0)]
+GAP_CLOSED = [
+    (42349, 0, 1, 0),
+    (53535, 0, 1, 0),
+    (9244, 6, 1, 1),
+    (26254, 9, 1, 1),
+    (23398, 8, 2, 0),
+]
 NO_GAP_CLOSING = SensingParams(gap_max_widths=0.0, gap_blank_widths=0.0)
 
 

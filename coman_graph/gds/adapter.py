@@ -149,7 +149,15 @@ def projection(gds: Gds, query: str, **params: Any) -> Iterator[dict[str, Any]]:
             projected = gds.client.graph.project.cypher(
                 projection_query.text, graph_name=graph_name, **params
             )
-        except (neo.Neo4jError, neo.DriverError, ValueError) as exc:
+        except ValueError as exc:
+            # The client's complaint that the query returned no graph map: gds.graph.project
+            # answers null when no row reached it (the projection files end in that RETURN).
+            given = ", ".join(f"{key}={value!r}" for key, value in params.items())
+            raise InputError(
+                f"projection {query} projected nothing: no stored data matched"
+                + (f" ({given})" if given else "")
+            ) from exc
+        except (neo.Neo4jError, neo.DriverError) as exc:
             raise QueryError(f"projection {query} failed: {_one_line(exc)}") from exc
         result = projected.result
         yield {

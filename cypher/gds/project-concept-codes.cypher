@@ -3,10 +3,12 @@
 // A code is "<family>/<parameter>=<code>": the unit's kind family ('point' or 'Segment'), the
 // parameter name and its code at the level the concept holds it, or, with $max_bits, at the
 // first level at or coarser than that one whose energy is at most $max_bits bits. Wildcards
-// ('*') carry no information and are left out. Each distinct code of a class is represented by
-// one concept unit of that class holding it (the one with the smallest unit_id), so the
-// projection needs no extra nodes: (:Concept) -> representative (:ConceptUnit), one
-// relationship per code the concept holds. Concepts of different classes never share a code.
+// ('*') carry no information and are left out. Codes are per class (concepts of different
+// classes never share one) and are not stored in the database, so each distinct (class, code)
+// becomes a projected node of its own: GDS takes an integer as a node, and the codes get the
+// ids code_id_base (2^62), code_id_base + 1, ..., far above the node ids Neo4j hands out, so a
+// code never coincides with a concept. The projection holds one relationship (:Concept) ->
+// code per code the concept holds.
 // Parameters:
 //   $graph_name — name of the in-memory graph to create (must not exist)
 //   $class — only concepts of this digit class, or null for every class
@@ -27,7 +29,8 @@ WITH c, cu, parameter,
 WITH c, cu, parameter, cu[parameter][held] AS value
 WHERE value IS NOT NULL AND value <> '*'
 WITH c.class AS class, cu.kind_code[1] + '/' + parameter + '=' + value AS code,
-     collect(DISTINCT c) AS holders, min(cu.unit_id) AS representative_id
-MATCH (representative:ConceptUnit {unit_id: representative_id})
-UNWIND holders AS concept
-RETURN gds.graph.project($graph_name, concept, representative) AS graph
+     collect(DISTINCT c) AS holders
+WITH collect(holders) AS codes, 4611686018427387904 AS code_id_base
+UNWIND range(0, size(codes) - 1) AS k
+UNWIND codes[k] AS concept
+RETURN gds.graph.project($graph_name, concept, code_id_base + k) AS graph

@@ -4,7 +4,7 @@
 //
 //   node scripts/lint-cypher.mjs REPO TOOLS_DIR [FILE...]
 //
-// Without FILEs it lints every *.cypher under REPO/cypher, REPO/migrations and REPO/docker/bloom.
+// Without FILEs it lints every *.cypher under REPO/cypher, REPO/migrations and REPO/docker.
 //
 // Conventions checked on top of the linter:
 // - Parameters are declared in the file's leading comment block:
@@ -258,7 +258,7 @@ function lintFile(file) {
 const files = (explicitFiles.length
   ? explicitFiles.map((f) => path.resolve(f))
   : [...findCypherFiles(path.join(repo, 'cypher')), ...findCypherFiles(path.join(repo, 'migrations')),
-     ...findCypherFiles(path.join(repo, 'docker', 'bloom'))]).filter((f) => !isFragment(f));
+     ...findCypherFiles(path.join(repo, 'docker'))]).filter((f) => !isFragment(f));
 files.sort((a, b) => displayPath(a).localeCompare(displayPath(b)));
 
 let errors = 0;

@@ -1,7 +1,8 @@
-// Kernel (included by infer/activate and train/choose-compartment): the energy a sample fills of
-// a concept's interconnections, given their unit correspondence. A concept interconnection
-// counts when the counterparts of its two units are interconnected in the sample (either
-// direction); its score is one table look-up per parameter (r.table[q.slots[i]]), as for units.
+// Kernel (included by infer/activate, infer/fill and train/choose-compartment): the energy a
+// sample fills of a concept's interconnections, given their unit correspondence. A concept
+// interconnection counts when the counterparts of its two units are interconnected in the
+// sample (either direction); its score is one table look-up per parameter (table[slot] of the
+// concept interconnection over the sample interconnection's slots), as for units.
 // Input variables: cus, sus — the corresponding concept and sample units, parallel lists.
 // Parameters: none
 // Output variables: links — matched interconnections, link_energy — the energy they fill

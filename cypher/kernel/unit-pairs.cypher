@@ -5,7 +5,9 @@
 // quadrant on the main or the shifted position grid), found through the (:Anchor) nodes; a
 // pair sharing both cells is taken through the main one only. The sample units of all the
 // input samples are grouped by anchor first, so each concept unit and its table are read once
-// per anchor, whatever the number of samples.
+// per anchor, whatever the number of samples (a batch of samples costs far less than the same
+// samples one by one; ArcadeDB's per-query heap budget is lifted for this, see
+// docs/compatibility.md).
 // Score of a pair: the energy the sample unit fills of the concept unit, one table look-up
 // per parameter (table[slot] over su.slots: for each parameter, the energy of the finest
 // level, at or coarser than the concept's, at which their codes agree; coman_graph/encoding.py).
@@ -23,18 +25,18 @@
 MATCH (sample)-[:HAS_UNIT]->(su:Unit)
 WITH sample, su, su.anchor_keys AS keys, classes, status, training, concept_id
 UNWIND range(0, size(keys) - 1) AS k
-WITH keys[k] AS anchor_key, k, classes, status, training, concept_id,
-     collect({sample: sample, su: su, slots: su.slots, x: su.x, y: su.y, main: keys[0]}) AS members
+WITH keys[k] AS anchor_key, k, keys[0] AS main, classes, status, training, concept_id,
+     collect({sample: sample, su: su, slots: su.slots, x: su.x, y: su.y}) AS members
 MATCH (:Anchor {key: anchor_key})-[:ANCHORS]->(cu:ConceptUnit)
 WHERE cu.class IN classes AND (status IS NULL OR cu.status = status)
   AND (training IS NULL OR cu.training = training)
   AND (concept_id IS NULL OR cu.concept_id = concept_id)
-WITH cu, cu.concept_id AS cid, cu.table AS table, cu.x AS cx, cu.y AS cy,
-     cu.anchor_keys[0] AS main, k, members
+  AND (k = 0 OR cu.anchor_keys[0] <> main)
+WITH cu, cu.concept_id AS cid, cu.table AS table, cu.x AS cx, cu.y AS cy, members
 UNWIND members AS m
-WITH m, cu, cid, cx, cy, reduce(e = 0.0, i IN m.slots | e + table[i]) AS score
-WHERE (k = 0 OR m.main <> main) AND score > 0
-WITH m.sample AS sample, m.su AS su, cu, cid, score, (cx - m.x) ^ 2 + (cy - m.y) ^ 2 AS d2
+WITH m.sample AS sample, m.su AS su, cu, cid, reduce(e = 0.0, i IN m.slots | e + table[i]) AS score,
+     (cx - m.x) ^ 2 + (cy - m.y) ^ 2 AS d2
+WHERE score > 0
 WITH sample, su, cu, cid, score,
      score - $distance_weight * d2
        + CASE WHEN $tie_bonus = 0 THEN 0.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coman_graph.errors import ServerSetupError
-from coman_graph.graphstore.servers.base import LocalServer
+from coman_graph.graphstore.servers.base import LocalServer, jvm_memory_options
 
 
 def arcadedb_home() -> Path:
@@ -45,12 +45,15 @@ class ArcadeDbServer(LocalServer):
         home = arcadedb_home()
         return [
             str(home / "jre" / "bin" / "java"),
-            f"-Xmx{self.heap}",
+            *jvm_memory_options(self.heap),
             "-cp",
             f"{home / 'jars'}/*",
             f"-Darcadedb.server.rootPath={self.root}",
             f"-Darcadedb.server.databaseDirectory={self.root / 'databases'}",
             f"-Darcadedb.server.rootPasswordPath={self.password_file}",
+            # the per-query heap budget (half the heap) reserves ~20 KB per group of a GROUP BY,
+            # so a batch of classifications exceeds it long before the heap fills
+            "-Darcadedb.queryMaxHeapRAM=0",
             "-Darcadedb.server.httpIncomingHost=127.0.0.1",
             f"-Darcadedb.server.httpIncomingPort={http_port}",
             "-Darcadedb.server.plugins=Bolt:com.arcadedb.bolt.BoltProtocolPlugin",

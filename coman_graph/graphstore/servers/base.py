@@ -59,6 +59,25 @@ class ServerState:
         return f"http://127.0.0.1:{self.http_port}"
 
 
+#: Both servers run with the throughput collector and half their heap as young generation:
+#: a query's intermediate rows die young, and G1's small default young generation spent about
+#: a fifth of a classifying server's CPU time in collections (scripts/bench-classify: 27 ->
+#: 50 images/s on Neo4j).
+GC_OPTIONS = ("-XX:+UseParallelGC",)
+
+
+def jvm_memory_options(heap: str) -> list[str]:
+    """``-Xms``/``-Xmx`` of ``heap`` (e.g. ``2g``, ``512m``) and a young generation of half."""
+    units = {"k": 1 / 1024, "m": 1, "g": 1024}
+    try:
+        megabytes = int(float(heap[:-1]) * units[heap[-1].lower()])
+    except (KeyError, ValueError, IndexError):
+        raise ServerSetupError(
+            f"heap {heap!r}: expected a size such as 2g or 512m (COMAN_SERVER_HEAP)"
+        ) from None
+    return [f"-Xms{megabytes}m", f"-Xmx{megabytes}m", f"-Xmn{megabytes // 2}m", *GC_OPTIONS]
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from coman_graph.errors import ServerSetupError
-from coman_graph.graphstore.servers.base import PRIVATE_FILE, LocalServer
+from coman_graph.graphstore.servers.base import PRIVATE_FILE, LocalServer, jvm_memory_options
 
 LAUNCHER_CLASS = "org.comangraph.neo4j.Launcher"
 LAUNCHER_JAR = "coman-graph-neo4j-launcher.jar"
@@ -26,7 +26,6 @@ JAVA_MAJOR = 17
 PAGE_CACHE = "512m"
 #: JVM options Neo4j's own start script passes (direct buffers, Netty).
 JVM_OPTIONS = (
-    "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
     "-XX:+DisableExplicitGC",
     "-Djdk.nio.maxCachedBufferSize=1024",
@@ -124,8 +123,7 @@ class Neo4jServer(LocalServer):
     def command(self) -> list[str]:
         return [
             str(self._java),
-            f"-Xms{self.heap}",
-            f"-Xmx{self.heap}",
+            *jvm_memory_options(self.heap),
             *JVM_OPTIONS,
             "-cp",
             f"{self.home / 'plugins'}/*:{self.home / 'lib'}/*",

@@ -94,3 +94,16 @@ def small_run(store, small_protocol):
     from coman_graph.evaluation import evaluate
 
     return evaluate(store, small_protocol, **SMALL_PROTOCOL_ARGS)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run every test of one engine before the next engine's, so each session server starts
+    once (pytest's own grouping of session parameters interleaves them across modules)."""
+
+    def engine_rank(item: pytest.Item) -> int:
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("engine") if callspec else None
+        return -1 if engine is None else ALL_ENGINES.index(engine)
+
+    items.sort(key=engine_rank)

@@ -33,6 +33,7 @@ from coman_graph.errors import (
     USAGE,
     exit_codes_text,
 )
+from coman_graph.ingest import write_scales
 
 
 def readme_exit_codes() -> dict[int, str]:
@@ -135,17 +136,19 @@ PROBE = "exit-code-probe"
 
 
 def test_a_query_the_server_cannot_run_exits_7(store, embedded_server):
-    # an active concept whose unit holds a string where the matcher expects a list of
-    # positions (as if written by hand or by another program): every activation query
-    # that meets it fails on the server
+    # an active concept whose unit holds a string where matching expects its score table
+    # (as if written by hand or by another program), anchored everywhere: every activation
+    # query that meets it fails on the server
+    write_scales(store)  # the anchor cells
     store.execute(
         "MERGE (n:DetectorNeuron {class: 9}) "
         "CREATE (n)-[:HAS_COMPARTMENT]->(c:Concept {concept_id: $id, class: 9, compartment: 99, "
         "training: $id, status: 'active', energy: 1.0, mean_point_energy: 1.0, "
         "mean_segment_energy: 1.0, mean_link_energy: 1.0, examples_seen: 1, stable_since: 1}) "
-        "CREATE (c)-[:HAS_UNIT]->(:ConceptUnit {unit_id: $id + '#p0', concept_id: $id, "
-        "key: 'p0', kind: 'EndPoint', x: 0.0, y: 0.0, anchor_index: 'not a list', "
-        "anchor_code: ['x'], match_index: [0], match_code: ['x'], match_weight: [1.0]})",
+        "CREATE (c)-[:HAS_UNIT]->(cu:ConceptUnit {unit_id: $id + '#p0', concept_id: $id, "
+        "key: 'p0', kind: 'EndPoint', x: 0.0, y: 0.0, class: 9, status: 'active', "
+        "training: $id, anchor_keys: ['x', 'y'], table: 'not a list'}) "
+        "WITH cu MATCH (a:Anchor) CREATE (a)-[:ANCHORS]->(cu)",
         id=PROBE,
     )
     try:

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from coman_graph import MIGRATIONS_DIR
-from coman_graph.errors import GraphStoreError, MigrationError
+from coman_graph.errors import GraphStoreError, MigrationError, QueryError
 from coman_graph.graphstore.config import ConnectionConfig
 from coman_graph.graphstore.connection import connect
 from coman_graph.graphstore.migrations import discover, migrate
@@ -48,17 +48,21 @@ def test_start_stop_from_cli(engine, tmp_path):
     env.pop("NEO4J_URI", None)
     cli = [sys.executable, "-m", "coman_graph", "--engine", engine]
     started = subprocess.run([*cli, "db", "start"], env=env, capture_output=True, text=True)
-    assert started.returncode == 0, started.stderr
-    assert "bolt://127.0.0.1:" in started.stdout and "Web:    http://127.0.0.1:" in started.stdout
-    password = (tmp_path / "password").read_text().strip()
-    status = subprocess.run([*cli, "db", "status"], env=env, capture_output=True, text=True)
-    assert status.returncode == 0 and f"Running {engine}" in status.stdout
-    ping = subprocess.run([*cli, "db", "ping"], env=env, capture_output=True, text=True)
-    assert ping.returncode == 0 and f"{len(discover())} migration(s) recorded" in ping.stdout
-    stopped = subprocess.run([*cli, "db", "stop"], env=env, capture_output=True, text=True)
-    assert stopped.returncode == 0 and "Stopped" in stopped.stdout
-    status = subprocess.run([*cli, "db", "status"], env=env, capture_output=True, text=True)
-    assert status.returncode == 1 and "not running" in status.stdout
+    try:
+        assert started.returncode == 0, started.stderr
+        assert "bolt://127.0.0.1:" in started.stdout
+        assert "Web:    http://127.0.0.1:" in started.stdout
+        password = (tmp_path / "password").read_text().strip()
+        status = subprocess.run([*cli, "db", "status"], env=env, capture_output=True, text=True)
+        assert status.returncode == 0 and f"Running {engine}" in status.stdout
+        ping = subprocess.run([*cli, "db", "ping"], env=env, capture_output=True, text=True)
+        assert ping.returncode == 0 and f"{len(discover())} migration(s) recorded" in ping.stdout
+        stopped = subprocess.run([*cli, "db", "stop"], env=env, capture_output=True, text=True)
+        assert stopped.returncode == 0 and "Stopped" in stopped.stdout
+        status = subprocess.run([*cli, "db", "status"], env=env, capture_output=True, text=True)
+        assert status.returncode == 1 and "not running" in status.stdout
+    finally:
+        local_server(engine, tmp_path).stop()  # also when an assertion failed half-way
     for output in (started, status, ping, stopped):
         assert password not in output.stdout + output.stderr
 
@@ -86,6 +90,15 @@ def test_unreachable_server_fails_fast():
     ):
         connect(ConnectionConfig("bolt://127.0.0.1:9", "neo4j", "x"))
     assert time.monotonic() - began < 10
+
+
+def test_syntax_error_is_the_servers_words_on_one_line(store):
+    with pytest.raises(QueryError) as caught:
+        store.execute("MATCH (n RETURN n", label="probe")
+    message = str(caught.value)
+    assert message.startswith("query probe failed: ") and "\n" not in message
+    reason = message.removeprefix("query probe failed: ")
+    assert len(reason) > 10 and not reason.startswith(('"', "^")), reason
 
 
 def test_migrations_recorded_once(store):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -73,10 +74,19 @@ def _is_connection_loss(exc: Exception) -> bool:
     return isinstance(exc, neo.ServiceUnavailable | neo.SessionExpired | OSError)
 
 
+#: The lines of a Neo4j error message that only echo the query: its quoted line, the caret.
+_ECHO = re.compile(r'".*"|\^')
+
+
 def _reason(exc: BaseException) -> str:
-    """The server's own words, on one line (ArcadeDB wraps them around the query text)."""
+    """The server's own words, on one line. ArcadeDB puts them after the query text; Neo4j
+    puts them before a quoted copy of the query line and a caret under the error."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    lines = [
+        line.strip()
+        for line in str(message).splitlines()
+        if line.strip() and not _ECHO.fullmatch(line.strip())
+    ]
     return lines[-1][:300] if lines else type(exc).__name__
 
 
@@ -104,11 +114,11 @@ def connect(config: ConnectionConfig, connection_timeout: float = 5.0) -> GraphS
         raise GraphStoreError(
             f"the graph server at {config.uri} refused user {config.user!r}: wrong password?"
         ) from None
-    except neo.ClientError as exc:
+    except (neo.ClientError, neo.DatabaseUnavailable) as exc:
         driver.close()
         raise GraphStoreError(
             f"the graph server at {config.uri} cannot serve database {config.database!r}: "
-            f"{exc.message}"
+            f"{_reason(exc)}"
         ) from None
     except (neo.ServiceUnavailable, OSError, neo.DriverError) as exc:
         driver.close()

@@ -265,6 +265,13 @@ class LocalServer(ABC):
                 try:
                     store = connect(config, connection_timeout=2.0)
                 except GraphStoreError:
+                    failure = self.database_failure(config)
+                    if failure is not None:
+                        raise GraphStoreError(
+                            f"the {self.engine} server in {self.root} cannot open its database "
+                            f"{self.database!r}: {failure} (its files are left as they are; "
+                            f"see {self.database_log})"
+                        ) from None
                     time.sleep(0.3)
                     continue
                 store.close()
@@ -274,6 +281,15 @@ class LocalServer(ABC):
             f"the {self.engine} server did not answer on {state.bolt_uri} within "
             f"{timeout:.0f} s; see {self.log_file}"
         )
+
+    @property
+    def database_log(self) -> Path:
+        """The log that tells why the database would not open."""
+        return self.log_file
+
+    def database_failure(self, config: ConnectionConfig) -> str | None:
+        """Why the running server will not open its database (None: no known failure)."""
+        return None
 
     def _terminate(self, pid: int, timeout: float = STOP_TIMEOUT) -> None:
         """SIGTERM the server's process group (a clean shutdown), SIGKILL if it hangs."""

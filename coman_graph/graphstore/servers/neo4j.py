@@ -18,12 +18,18 @@ import subprocess
 from pathlib import Path
 
 from coman_graph.errors import ServerSetupError
+from coman_graph.graphstore.config import ConnectionConfig
 from coman_graph.graphstore.servers.base import PRIVATE_FILE, LocalServer, jvm_memory_options
 
 LAUNCHER_CLASS = "org.comangraph.neo4j.Launcher"
 LAUNCHER_JAR = "coman-graph-neo4j-launcher.jar"
 JAVA_MAJOR = 17
 PAGE_CACHE = "512m"
+#: The status of one database, asked of the system database.
+SHOW_DATABASE = (
+    "SHOW DATABASE $name YIELD requestedStatus AS requested, currentStatus AS current, "
+    "statusMessage AS message"
+)
 #: JVM options Neo4j's own start script passes (direct buffers, Netty).
 JVM_OPTIONS = (
     "-XX:-OmitStackTraceInFastThrow",
@@ -135,3 +141,25 @@ class Neo4jServer(LocalServer):
 
     def owns_process(self, cmdline: str) -> bool:
         return LAUNCHER_CLASS in cmdline and f" {self.root} " in cmdline
+
+    @property
+    def database_log(self) -> Path:
+        return self.root / "logs" / "debug.log"
+
+    def database_failure(self, config: ConnectionConfig) -> str | None:
+        """The system database's status message when the database failed to start."""
+        from neo4j import GraphDatabase
+
+        with GraphDatabase.driver(
+            config.uri, auth=(config.user, config.password), connection_timeout=2.0
+        ) as driver:
+            try:
+                records, _, _ = driver.execute_query(
+                    SHOW_DATABASE, name=config.database, database_="system"
+                )
+            except Exception:  # the system database not up yet either: keep waiting
+                return None
+        for record in records:
+            if record["requested"] == "online" and record["current"] == "offline":
+                return record["message"] or None
+        return None

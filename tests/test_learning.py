@@ -204,6 +204,66 @@ def test_energy_never_rises_and_is_recorded_at_every_step(store, trained):
     assert fell > 0, "no step reduced any concept: the trace checks nothing"
 
 
+#: What the matching kernel reads, per unit of the given samples and concepts.
+KERNEL_INPUTS = """
+UNWIND $ids AS id
+MATCH (owner:%s {%s: id})-[:HAS_UNIT]->(u)
+RETURN id, u.key AS key, u.anchor_keys AS anchors, u.%s AS codes, u.x AS x, u.y AS y
+"""
+
+
+def kernel_inputs(store, label: str, key: str, codes: str, ids: list[str]) -> dict[str, list]:
+    found: dict[str, list[dict]] = {}
+    for row in store.execute(KERNEL_INPUTS % (label, key, codes), ids=ids):
+        found.setdefault(row["id"], []).append(row)
+    return found
+
+
+def direct_unit_match(sample_units: list[dict], concept_units: list[dict]) -> tuple[int, float]:
+    """The kernel's unit matching, computed here: pairs sharing an anchor cell, scored by
+    table look-ups, kept when mutually best by rank; (pairs, unit energy)."""
+    scored = {}
+    for cu in concept_units:
+        for su in sample_units:
+            if set(cu["anchors"]) & set(su["anchors"]):
+                score = sum(cu["codes"][slot] for slot in su["codes"])
+                if score > 0:
+                    d2 = (cu["x"] - su["x"]) ** 2 + (cu["y"] - su["y"]) ** 2
+                    scored[cu["key"], su["key"]] = (score, score - DISTANCE_WEIGHT * d2)
+    best_of_cu, best_of_su = {}, {}
+    for (ck, sk), (_, rank) in scored.items():
+        best_of_cu[ck] = max(best_of_cu.get(ck, rank), rank)
+        best_of_su[sk] = max(best_of_su.get(sk, rank), rank)
+    kept = [
+        score
+        for (ck, sk), (score, rank) in scored.items()
+        if rank == best_of_cu[ck] and rank == best_of_su[sk]
+    ]
+    return len(kept), sum(kept)
+
+
+def test_kernel_matches_every_pair_sharing_an_anchor_cell(store, trained):
+    """Every training sample of the trained classes against every one of their concepts:
+    the kernel's pairs and unit energy are those computed here from the stored anchors,
+    slots and tables (including pairs that share only the shifted grid's cell)."""
+    sample_ids = sorted({sid for order, _ in trained.values() for sid in order})[::3]
+    concept_ids = [c.concept_id for _, result in trained.values() for c in result.compartments]
+    samples = kernel_inputs(store, "Sample", "sample_id", "slots", sample_ids)
+    concepts = kernel_inputs(store, "Concept", "concept_id", "table", concept_ids)
+    shifted_only = 0
+    for concept_id in concept_ids:
+        for sample_id in sample_ids:
+            found = fill(store, sample_id, concept_id)
+            expected = direct_unit_match(samples[sample_id], concepts[concept_id])
+            assert (found["pairs"], found["unit_energy"]) == pytest.approx(expected, abs=TOL)
+        shifted_only += sum(
+            cu["anchors"][0] != su["anchors"][0] and cu["anchors"][1] == su["anchors"][1]
+            for cu in concepts[concept_id]
+            for su in samples[sample_ids[0]]
+        )
+    assert shifted_only > 0  # the case the test is about occurs
+
+
 def test_reabsorbing_an_absorbed_example_is_a_fixed_point(store, trained, mnist_train):
     """The concept that absorbed a class's last example: absorbing that image again (a copy,
     under another id) changes nothing, and it fills all of the concept's energy."""

@@ -3,7 +3,9 @@
 // sample and concept.
 // Candidates: a concept unit and a sample unit sharing an anchor cell (same family, same
 // quadrant on the main or the shifted position grid), found through the (:Anchor) nodes; a
-// pair sharing both cells is taken through the main one only. The sample units of all the
+// pair sharing both cells is taken through the main one only (that test reads the concept
+// unit's main cell in a WITH of its own: ArcadeDB reads a list element as null in a WHERE
+// attached to the MATCH, docs/compatibility.md). The sample units of all the
 // input samples are grouped by anchor first, so each concept unit and its table are read once
 // per anchor, whatever the number of samples (a batch of samples costs far less than the same
 // samples one by one; ArcadeDB's per-query heap budget is lifted for this, see
@@ -31,7 +33,8 @@ MATCH (:Anchor {key: anchor_key})-[:ANCHORS]->(cu:ConceptUnit)
 WHERE cu.class IN classes AND (status IS NULL OR cu.status = status)
   AND (training IS NULL OR cu.training = training)
   AND (concept_id IS NULL OR cu.concept_id = concept_id)
-  AND (k = 0 OR cu.anchor_keys[0] <> main)
+WITH cu, cu.anchor_keys[0] AS cu_main, k, main, members
+WHERE k = 0 OR cu_main <> main
 WITH cu, cu.concept_id AS cid, cu.table AS table, cu.x AS cx, cu.y AS cy, members
 UNWIND members AS m
 WITH m.sample AS sample, m.su AS su, cu, cid, reduce(e = 0.0, i IN m.slots | e + table[i]) AS score,

@@ -7,19 +7,15 @@ Each absorption step is one transaction that first locks the class's neuron and 
 reads the training state, so an interrupted training resumes cleanly (samples already
 ABSORBED by the run's concepts are skipped) and two trainings of the same class running
 at once absorb each sample once. A finished run's concepts replace the class's previous
-ones in one transaction, so a class is never seen half-trained. Classes are independent,
-so several train at once, each in its own session (``train_classes(workers=...)``); the
-concepts do not depend on it.
+ones in one transaction, so a class is never seen half-trained.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from coman_graph.datasets.protocols import absorption_order
@@ -39,10 +35,6 @@ TRAINING_KERNEL = {"distance_weight": DISTANCE_WEIGHT, "tie_bonus": TIE_BONUS}
 ALGORITHM_VERSION = 3
 #: Status of the concepts a class is classified with (set by train/activate-class).
 ACTIVE = "active"
-
-
-class TrainingStopped(Exception):
-    """A class's training ended early because another class's failed (or Ctrl-C)."""
 
 
 @dataclass(frozen=True)
@@ -200,14 +192,12 @@ def train_class(
     sample_ids: list[str],
     config: TrainingConfig = TrainingConfig(),
     on_step: Callable[[], None] | None = None,
-    stop: threading.Event | None = None,
 ) -> ClassTraining:
     """Absorb ``sample_ids`` (in this order) into the class's detector neuron.
 
     Ids with no stored sample (images that could not be sensed) are skipped.
     Resumes a run with the same id; when done, its concepts replace the class's
-    previous ones in one transaction. When ``stop`` is set, it ends after the current
-    step without activating anything (:class:`TrainingStopped`).
+    previous ones in one transaction.
     """
     began = time.perf_counter()
     stored = {row["sample_id"] for row in store.run("ingest/existing-samples", ids=sample_ids)}
@@ -217,8 +207,6 @@ def train_class(
     result = ClassTraining(digit, training)
     known: frozenset[str] = frozenset()
     for sample_id in sample_ids:
-        if stop is not None and stop.is_set():
-            raise TrainingStopped(f"training of class {digit} stopped before {sample_id}")
         known, absorbed = store.transaction(
             lambda tx, sid=sample_id, seen=known: _step(
                 tx, sid, digit, training, seen, energies, config
@@ -246,7 +234,6 @@ def train_classes(
     seed: int,
     config: TrainingConfig = TrainingConfig(),
     on_step: Callable[[], None] | None = None,
-    workers: int = 2,
 ) -> dict[int, ClassTraining]:
     """Train each of ``classes`` on its samples among ``specs``, in its seeded absorption order.
 
@@ -257,45 +244,19 @@ def train_classes(
     specs
         The training samples of every class (their labels pick each class's own).
     classes
-        The digits to train.
+        The digits to train, one after the other.
     seed
         Seeds each class's absorption order (``datasets.protocols.absorption_order``).
     config
         Options of concept formation.
     on_step
-        Called after each sample handled (absorbed, or skipped as already absorbed), from
-        the thread training the class.
-    workers
-        Classes trained at once, each in its own session. If one fails (or Ctrl-C), the
-        others stop after their current step and classes not begun are not begun.
+        Called after each sample handled (absorbed, or skipped as already absorbed).
 
     Returns
     -------
     Each class's :class:`ClassTraining`, in the order of ``classes``.
     """
-    stop = threading.Event()
-
-    def one(digit: int) -> ClassTraining:
-        try:
-            return train_class(
-                store, digit, absorption_order(specs, digit, seed), config, on_step, stop
-            )
-        except BaseException:
-            stop.set()
-            raise
-
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    futures = {digit: pool.submit(one, digit) for digit in classes}
-    try:
-        for future in futures.values():
-            future.exception()  # waits; Ctrl-C lands here
-    except BaseException:
-        stop.set()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    failures = [f.exception() for f in futures.values() if not f.cancelled() and f.exception()]
-    first = next((e for e in failures if not isinstance(e, TrainingStopped)), None)
-    if first is not None:
-        raise first
-    return {digit: future.result() for digit, future in futures.items()}
+    return {
+        digit: train_class(store, digit, absorption_order(specs, digit, seed), config, on_step)
+        for digit in classes
+    }

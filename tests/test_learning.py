@@ -30,7 +30,6 @@ from coman_graph.learning import (
     TrainingConfig,
     parameter_energies,
     train_class,
-    train_classes,
     training_id,
 )
 from coman_graph.sensing.pipeline import sense
@@ -737,20 +736,3 @@ def test_compartment_threshold(store, mnist_train):
     assert len(tolerant.compartments) == 1 and concept["examples_seen"] == len(order)
     assert [a["sample_id"] for a in trace(store, concept["concept_id"])] == order
     assert not concepts_of(store, strict.training)  # replaced by the tolerant run
-
-
-# -- classes trained at once ------------------------------------------------------------------
-
-
-def test_classes_trained_at_once_learn_what_they_learn_one_after_the_other(store, mnist_train):
-    protocol, seed = Protocol("at-once", (0, 9), 2, 3), 31
-    specs = training_specs(protocol, mnist_train, seed)
-    assert not ingest(store, specs, workers=2).failed
-    results = {}
-    for workers in (2, 1):
-        trained = train_classes(store, specs, protocol.classes, seed, workers=workers)
-        results[workers] = {d: training_snapshot(store, r.training) for d, r in trained.items()}
-        for result in trained.values():
-            delete_training(store, result.training)
-    assert results[2] == results[1]
-    assert all(len(snapshot) >= 1 for snapshot in results[1].values())

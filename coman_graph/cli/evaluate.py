@@ -41,9 +41,7 @@ def evaluate_command(
     ),
     compartment_loss: float = typer.Option(TrainingConfig.compartment_loss),
     out: Path = typer.Option(Path("out"), help="Folder for metrics.json and the PNGs."),
-    workers: int = typer.Option(
-        2, help="Sensing processes, classes trained at once, classification sessions."
-    ),
+    workers: int = typer.Option(2, help="Sensing processes and classification sessions."),
 ) -> None:
     """Ingest, train, classify the protocol's whole test set and print the table."""
     chosen = get_protocol(protocol).with_k(k)

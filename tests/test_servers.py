@@ -6,6 +6,7 @@ Run on both engines against the session's real servers (and fresh ones in tempor
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from coman_graph.errors import SERVER_SETUP, GraphStoreError, ServerSetupError
+from coman_graph.graphstore.connection import connect
 from coman_graph.graphstore.servers import ENGINES, local_server
 from coman_graph.graphstore.servers.base import ENGINE_FILE
 
@@ -129,3 +131,23 @@ def test_a_corrupted_store_is_a_clear_error_and_nothing_is_deleted(engine, tmp_p
     after = sorted(str(p.relative_to(server.root)) for p in _tree(server.root) if p.is_file())
     assert set(before) <= set(after)  # the server may add logs; it removed nothing
     assert damaged.read_bytes() == b"\0garbage" * 7
+
+
+def test_a_password_beginning_with_a_dash_starts_the_server(engine, tmp_path):
+    # a generated password is url-safe base64, so one in 64 begins with "-"; the launcher
+    # must not read it as an option
+    root = tmp_path / "server"
+    root.mkdir(mode=0o700)
+    password = "-" + secrets.token_urlsafe(24)
+    (root / "password").write_text(password)
+    (root / "password").chmod(0o600)
+    server = local_server(engine, root, heap="512m")
+    try:
+        server.start()
+        config = server.config()
+        assert config.password == password
+        store = connect(config)
+        assert store.execute("RETURN 1 AS one") == [{"one": 1}]
+        store.close()
+    finally:
+        server.stop()

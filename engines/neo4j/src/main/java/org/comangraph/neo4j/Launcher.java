@@ -31,7 +31,7 @@ public final class Launcher {
             String password = Files.readString(passwordFile).strip();
             SetInitialPasswordCommand command =
                     new SetInitialPasswordCommand(new ExecutionContext(home, conf));
-            CommandLine.populateCommand(command, password);
+            CommandLine.populateCommand(command, "--", password); // a password may begin with "-"
             command.execute();
         }
         CommunityEntryPoint.main(

@@ -10,6 +10,11 @@ positions in such a table, so the score of a pair is ``sum(table[slot] for slot 
 slots)``. Candidate pairs come from *anchors*: a unit's family and its quadrant on the
 main and on the shifted position grid (``anchor_keys``); only units sharing an anchor
 are compared.
+
+The figure as a whole (its number of loops, whether it is closed) is encoded the same
+way, on a ``(:Figure)`` node of the sample and of each concept (:func:`figure_props`),
+with the figure scales: a concept's figure parameters generalise like a unit's, and
+each bit of them a sample does not fill lowers the activation (``FIGURE_WEIGHT``).
 """
 
 from __future__ import annotations
@@ -33,6 +38,18 @@ ANCHOR_LEVEL = 2
 #: (normalised coordinates, so at most 0.08: it only breaks ties between equal scores).
 DISTANCE_WEIGHT = 0.01
 
+#: Figure-level topology: the number of loops (0, 1, 2, 3 or more), then open (no loop) or
+#: looped, then the wildcard; and closure (closed: a loop and no loose end; or open).
+LOOPS_PARAMETER = "loops_code"
+LOOPS_SCALE = Scale("loops", ("count", "looped"), (4, 2))
+LOOPS_CELLS = ("0", "1", "2", "3+")
+CLOSURE_PARAMETER = "closure_code"
+CLOSURE_SCALE = Scale("closure", ("closure",), (2,))
+FIGURE_PARAMETERS = (LOOPS_PARAMETER, CLOSURE_PARAMETER)
+#: Activation is multiplied by 2 ** -(FIGURE_WEIGHT x the bits of the concept's figure
+#: energy the sample does not fill) (docs/experiments.md: 0.25 chosen on validation).
+FIGURE_WEIGHT = 0.25
+
 
 def kind_codes(kind: str) -> list[str]:
     """The codes of a unit kind on the kind scale."""
@@ -44,16 +61,45 @@ def family(kind: str) -> str:
     return SEGMENT_KIND if kind == SEGMENT_KIND else "point"
 
 
+def loops_codes(loops: int) -> list[str]:
+    """The codes of a figure's loop count on the loops scale."""
+    count = LOOPS_CELLS[min(loops, len(LOOPS_CELLS) - 1)]
+    return [count, "open" if loops == 0 else "looped", WILDCARD]
+
+
+def closure_codes(closed: bool) -> list[str]:
+    """The codes of a figure's closure on the closure scale."""
+    return ["closed" if closed else "open", WILDCARD]
+
+
+def figure_props(loops: int, closed: bool) -> dict[str, Any]:
+    """The properties of a sample's ``(:Figure)``: codes, ``params`` and table ``slots``."""
+    props: dict[str, Any] = {
+        LOOPS_PARAMETER: loops_codes(loops),
+        CLOSURE_PARAMETER: closure_codes(closed),
+        "params": list(FIGURE_PARAMETERS),
+    }
+    props["slots"] = slots(props, props["params"])
+    return props
+
+
 def _universes() -> dict[str, tuple[Codes, ...]]:
     found = {name: universe(name, scale.cells[0]) for name, scale in SCALES.items()}
     found[KIND_SCALE.name] = tuple(tuple(kind_codes(kind)) for kind in UNIT_KINDS)
+    found[LOOPS_SCALE.name] = tuple(tuple(loops_codes(n)) for n in range(len(LOOPS_CELLS)))
+    found[CLOSURE_SCALE.name] = (tuple(closure_codes(True)), tuple(closure_codes(False)))
     return found
 
 
 #: Scale name -> its cells in index order, each with its codes (finest first, wildcard last).
 UNIVERSES: dict[str, tuple[Codes, ...]] = _universes()
 #: Parameter -> the name of its scale.
-SCALE_OF: dict[str, str] = {**PARAMETER_SCALE, KIND_PARAMETER: KIND_SCALE.name}
+SCALE_OF: dict[str, str] = {
+    **PARAMETER_SCALE,
+    KIND_PARAMETER: KIND_SCALE.name,
+    LOOPS_PARAMETER: LOOPS_SCALE.name,
+    CLOSURE_PARAMETER: CLOSURE_SCALE.name,
+}
 _CELL_INDEX: dict[str, dict[str, int]] = {
     name: {codes[0]: i for i, codes in enumerate(cells)} for name, cells in UNIVERSES.items()
 }
@@ -111,5 +157,5 @@ def scale_rows() -> list[dict[str, Any]]:
             # flattened: the codes of cell i are universe[i * depth : (i + 1) * depth]
             "universe": [code for cell in UNIVERSES[s.name] for code in cell],
         }
-        for s in (*SCALES.values(), KIND_SCALE)
+        for s in (*SCALES.values(), KIND_SCALE, LOOPS_SCALE, CLOSURE_SCALE)
     ]

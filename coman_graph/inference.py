@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from coman_graph.encoding import DISTANCE_WEIGHT
+from coman_graph.encoding import DISTANCE_WEIGHT, FIGURE_WEIGHT
 from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
 
@@ -24,8 +24,8 @@ from coman_graph.graphstore.connection import GraphStore
 RULES = ("fill_coverage", "explained", "fill")
 DEFAULT_RULE = RULES[0]
 BATCH_SIZE = 40
-#: The matching kernel's constants in classification (no bonus for earlier correspondences).
-MATCHING = {"distance_weight": DISTANCE_WEIGHT, "tie_bonus": 0.0}
+#: The matching constants in classification (no bonus for earlier correspondences).
+MATCHING = {"distance_weight": DISTANCE_WEIGHT, "tie_bonus": 0.0, "figure_weight": FIGURE_WEIGHT}
 
 
 def check_rule(rule: str) -> str:

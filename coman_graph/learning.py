@@ -32,7 +32,7 @@ TIE_BONUS = 1000.0
 #: The matching kernel's constants in training.
 TRAINING_KERNEL = {"distance_weight": DISTANCE_WEIGHT, "tie_bonus": TIE_BONUS}
 #: Bumped when the operators change meaning, so old runs are not resumed by new code.
-ALGORITHM_VERSION = 3
+ALGORITHM_VERSION = 4
 #: Status of the concepts a class is classified with (set by train/activate-class).
 ACTIVE = "active"
 

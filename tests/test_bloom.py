@@ -26,6 +26,8 @@ LABELS = {
     "Segment",
     "Concept",
     "ConceptUnit",
+    "Figure",
+    "ConceptFigure",
     "DetectorNeuron",
     "Run",
     "Scale",
@@ -39,6 +41,7 @@ BLOOM_TYPES = {bool: "boolean", int: "bigint", float: "number", str: "string", D
 RELATIONSHIPS = {
     "HAS_COMPARTMENT",
     "HAS_UNIT",
+    "HAS_FIGURE",
     "BOUNDED_BY",
     "INTERCONNECTS",
     "CORRESPONDS",

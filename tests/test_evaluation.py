@@ -18,7 +18,8 @@ from PIL import Image
 
 from coman_graph.datasets import protocols
 from coman_graph.datasets.protocols import Protocol
-from coman_graph.inference import DEFAULT_RULE, classify
+from coman_graph.encoding import FIGURE_WEIGHT
+from coman_graph.inference import DEFAULT_RULE, classify, fill
 
 #: The session's small run (conftest.small_run) is this protocol with seed 5, 100 test images.
 PROTOCOL = Protocol("T3", (0, 1, 7), 2, 2)
@@ -78,6 +79,38 @@ def test_small_protocol_end_to_end(store, evaluation, mnist_test):
     # and the accuracy follows from them, with unsensable images counted as errors
     correct = sum(winners.get(spec.sample_id) == spec.label for spec in specs)
     assert m.accuracy == pytest.approx(correct / len(specs))
+
+
+def test_activation_is_fill_times_coverage_times_the_figure_factor(store, evaluation, mnist_test):
+    """Each neuron's activation, recomputed from infer/fill (the same kernels, one concept at a
+    time): fill x coverage x 2 ^ -(FIGURE_WEIGHT x the figure bits left unfilled)."""
+    ids = [spec.sample_id for spec in protocols.test_specs(PROTOCOL, mnist_test, 100)][:30]
+    sizes = {
+        r["id"]: r["n"]
+        for r in store.execute(
+            "UNWIND $ids AS id MATCH (s:Sample {sample_id: id}) "
+            "RETURN id, s.n_units + s.n_links AS n",
+            ids=ids,
+        )
+    }
+    penalised = 0
+    for decision in classify(store, list(sizes), classes=PROTOCOL.classes):
+        for row in decision.ranked:
+            if row["activation"] == 0:
+                continue
+            f = fill(store, decision.sample_id, row["concept_id"])
+            missing = f["figure_energy"] - f["figure_fill"]
+            expected = (
+                (f["unit_energy"] + f["link_energy"])
+                / f["energy"]
+                * (f["pairs"] + f["links"])
+                / sizes[decision.sample_id]
+                * 2.0 ** (-FIGURE_WEIGHT * missing)
+            )
+            assert row["activation"] == pytest.approx(expected), (decision.sample_id, row)
+            assert row["figure_missing"] == pytest.approx(missing)
+            penalised += missing > 0
+    assert penalised > 0  # some sample's topology differs from some concept's
 
 
 # -- the CLI -----------------------------------------------------------------------------------

@@ -83,7 +83,13 @@ def snapshot(store, concept_id: str) -> dict:
     energy = store.execute(
         "MATCH (c:Concept {concept_id: $id}) RETURN c.energy AS energy", id=concept_id
     )
+    figure = store.execute(
+        "MATCH (:Concept {concept_id: $id})-[:HAS_FIGURE]->(f:ConceptFigure) "
+        "RETURN f.params AS params, f.levels AS levels",
+        id=concept_id,
+    )
     return {
+        "figure": [(tuple(f["params"]), tuple(f["levels"])) for f in figure],
         "units": {u["key"]: (u["kind"], tuple(u["params"]), tuple(u["levels"])) for u in units},
         "links": {
             (r["source"], r["target"]): (tuple(r["params"]), tuple(r["levels"])) for r in links
@@ -136,7 +142,7 @@ def copy_sample(store, spec, data, copy_id: str) -> None:
 
 def delete_sample(store, sample_id: str) -> None:
     store.execute(
-        "MATCH (s:Sample {sample_id: $id}) OPTIONAL MATCH (s)-[:HAS_UNIT]->(u:Unit) "
+        "MATCH (s:Sample {sample_id: $id}) OPTIONAL MATCH (s)-[:HAS_UNIT|HAS_FIGURE]->(u) "
         "DETACH DELETE u, s",
         id=sample_id,
     )
@@ -144,7 +150,7 @@ def delete_sample(store, sample_id: str) -> None:
 
 def delete_training(store, training: str) -> None:
     store.execute(
-        "MATCH (c:Concept {training: $training}) OPTIONAL MATCH (c)-[:HAS_UNIT]->(u:ConceptUnit) "
+        "MATCH (c:Concept {training: $training}) OPTIONAL MATCH (c)-[:HAS_UNIT|HAS_FIGURE]->(u) "
         "DETACH DELETE u, c",
         training=training,
     )
@@ -262,6 +268,57 @@ def test_kernel_matches_every_pair_sharing_an_anchor_cell(store, trained):
             for su in samples[sample_ids[0]]
         )
     assert shifted_only > 0  # the case the test is about occurs
+
+
+FIGURES = """
+UNWIND $ids AS id
+MATCH (owner {%s: id})-[:HAS_FIGURE]->(f)
+RETURN id, f.params AS params, [p IN f.params | f[p]] AS codes, f.levels AS levels
+"""
+
+
+def figures(store, key: str, ids: list[str]) -> dict[str, dict]:
+    return {r["id"]: r for r in store.execute(FIGURES % key, ids=ids)}
+
+
+def agreeing_level(codes: list[str], other: list[str], at_least: int = 0) -> int:
+    """The finest level, at or coarser than ``at_least``, at which two code lists agree."""
+    return min(level for level in range(at_least, len(codes)) if codes[level] == other[level])
+
+
+def test_a_concepts_figure_generalises_to_what_its_examples_share(store, trained):
+    """R_uc on the figure: each parameter of a concept's figure is at the finest level at which
+    the codes of every sample it absorbed agree with its founder's; infer/fill scores a sample's
+    figure with the energy of the finest agreeing level at or coarser than the concept's."""
+    energies = parameter_energies(store)
+    concept_ids = [c.concept_id for _, result in trained.values() for c in result.compartments]
+    sample_ids = sorted({sid for order, _ in trained.values() for sid in order})
+    concept_figures = figures(store, "concept_id", concept_ids)
+    sample_figures = figures(store, "sample_id", sample_ids)
+    raised = 0
+    for concept_id in concept_ids:
+        concept = concept_figures[concept_id]
+        absorbed = [sample_figures[a["sample_id"]] for a in trace(store, concept_id)]
+        founder = absorbed[0]
+        assert concept["codes"] == founder["codes"]
+        for i, codes in enumerate(concept["codes"]):
+            agree = [agreeing_level(codes, sample["codes"][i]) for sample in absorbed]
+            assert concept["levels"][i] == max(agree), (concept_id, concept["params"][i])
+            raised += concept["levels"][i] > 0
+        expected_energy = sum(
+            energies[p][lv] for p, lv in zip(concept["params"], concept["levels"], strict=True)
+        )
+        pairs = concept["params"], concept["codes"]
+        for sample_id in sample_ids[::4]:
+            sample = sample_figures[sample_id]
+            expected_fill = sum(
+                energies[p][agreeing_level(codes, sample["codes"][i], concept["levels"][i])]
+                for i, (p, codes) in enumerate(zip(*pairs, strict=True))
+            )
+            found = fill(store, sample_id, concept_id)
+            assert found["figure_energy"] == pytest.approx(expected_energy, abs=TOL)
+            assert found["figure_fill"] == pytest.approx(expected_fill, abs=TOL)
+    assert raised > 0  # some concept absorbed a figure of another topology
 
 
 def test_reabsorbing_an_absorbed_example_is_a_fixed_point(store, trained, mnist_train):

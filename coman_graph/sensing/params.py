@@ -111,5 +111,6 @@ DEFAULT_PARAMS = SensingParams()
 #: senses the samples stored by an older version again and replaces them, and training
 #: forms new concepts from them. 1: the first pipeline (samples without the property);
 #: 2: fragments dropped or bridged instead of refused, gaps at stroke ends closed; 3: units
-#: and interconnections stored with their table slots and anchor cells (coman_graph.encoding).
-SENSING_VERSION = 3
+#: and interconnections stored with their table slots and anchor cells (coman_graph.encoding);
+#: 4: the figure's topology stored as a (:Figure) node (coman_graph.encoding.figure_props).
+SENSING_VERSION = 4

@@ -10,22 +10,27 @@
 //               resolution: its points, segments and interconnections counted at the
 //               concept's mean energy per point, segment and interconnection)
 //   activation = fill * coverage (rule 'fill_coverage', the default), explained ('explained')
-//                or fill alone ('fill', which lets over-general concepts win).
+//                or fill alone ('fill', which lets over-general concepts win),
+//                times 2 ^ -($figure_weight * the bits of the concept's figure the sample
+//                leaves unfilled: kernel/figure-energy).
 // A concept that shares no unit pair with the sample has activation 0. Each neuron takes its
-// best compartment (ties to the higher energy); winner-take-all over the neurons, the same way.
+// best compartment (ties to the one that absorbed more examples, then to the higher energy);
+// winner-take-all over the neurons, the same way.
 // Parameters:
 //   $sample_ids — the batch of samples to classify
 //   $classes — the detector neurons that compete (digit classes)
 //   $rule — 'explained', 'fill_coverage' or 'fill'
+//   $figure_weight — activation halves per 1 / $figure_weight bits of figure left unfilled
 // Returns: sample_id, label, winner (class), ranked — each neuron's best compartment, best first:
-//   [{class, concept_id, activation, fill, coverage, energy}]
+//   [{class, concept_id, activation, fill, coverage, figure_missing, energy, examples}]
 CALL () {
   MATCH (c:Concept {status: 'active'})
   WHERE c.class IN $classes
-  WITH c ORDER BY c.energy DESC, c.concept_id
+  WITH c ORDER BY c.examples_seen DESC, c.energy DESC, c.concept_id
   WITH c.class AS class, collect(c)[0] AS c
   RETURN collect({class: class, concept_id: c.concept_id, activation: 0.0, fill: 0.0,
-                  coverage: 0.0, energy: c.energy}) AS unmatched
+                  coverage: 0.0, figure_missing: 0.0, energy: c.energy,
+                  examples: c.examples_seen}) AS unmatched
 }
 CALL () {
   UNWIND $sample_ids AS sample_id
@@ -34,7 +39,8 @@ CALL () {
   // @include kernel/unit-pairs
   // @include kernel/link-energy
   MATCH (c:Concept {concept_id: concept_id})
-  WITH sample, collect({c: c, matched: unit_energy + link_energy,
+  // @include kernel/figure-energy
+  WITH sample, collect({c: c, matched: unit_energy + link_energy, figure_missing: figure_missing,
                         explained_units: toFloat(size(cus)) + links}) AS hits
   RETURN collect({sample_id: sample.sample_id, hits: hits}) AS batch
 }
@@ -43,23 +49,26 @@ MATCH (s:Sample {sample_id: sample_id})
 WITH s, unmatched, coalesce([b IN batch WHERE b.sample_id = sample_id][0].hits, []) AS hits
 // a sample no concept matched keeps one row (hit null) and ranks the unmatched neurons only
 UNWIND CASE WHEN size(hits) = 0 THEN [null] ELSE hits END AS hit
-WITH s, unmatched, hit.c AS c, hit.matched AS matched, hit.explained_units AS explained_units
-WITH s, unmatched, c, matched, explained_units / (s.n_units + s.n_links) AS coverage,
+WITH s, unmatched, hit.c AS c, hit.matched AS matched, hit.explained_units AS explained_units,
+     hit.figure_missing AS figure_missing
+WITH s, unmatched, c, matched, figure_missing,
+     explained_units / (s.n_units + s.n_links) AS coverage,
      (s.n_units - s.n_segments) * c.mean_point_energy + s.n_segments * c.mean_segment_energy
        + s.n_links * c.mean_link_energy AS sample_energy
-WITH s, unmatched, c, coverage, CASE WHEN c.energy > 0 THEN matched / c.energy ELSE 0.0 END AS fill,
+WITH s, unmatched, c, coverage, figure_missing, CASE WHEN c.energy > 0 THEN matched / c.energy ELSE 0.0 END AS fill,
      CASE WHEN c.energy > 0 THEN matched / CASE WHEN sample_energy > c.energy
        THEN sample_energy ELSE c.energy END ELSE 0.0 END AS explained
-WITH s, unmatched, c, fill, coverage,
+WITH s, unmatched, c, fill, coverage, figure_missing,
      CASE $rule WHEN 'fill' THEN fill WHEN 'explained' THEN explained
-       ELSE fill * coverage END AS activation
-ORDER BY activation DESC, c.energy DESC
+       ELSE fill * coverage END * 2.0 ^ (-$figure_weight * figure_missing) AS activation
+ORDER BY activation DESC, c.examples_seen DESC, c.energy DESC
 WITH s, unmatched, c.class AS class,
      collect({class: c.class, concept_id: c.concept_id, activation: activation, fill: fill,
-              coverage: coverage, energy: c.energy})[0] AS best
+              coverage: coverage, figure_missing: figure_missing, energy: c.energy,
+              examples: c.examples_seen})[0] AS best
 WITH s, unmatched, [b IN collect(best) WHERE b.class IS NOT NULL] AS matched_neurons
 UNWIND matched_neurons + [u IN unmatched WHERE NOT u.class IN [m IN matched_neurons | m.class]]
   AS neuron
-WITH s, neuron ORDER BY neuron.activation DESC, neuron.energy DESC
+WITH s, neuron ORDER BY neuron.activation DESC, neuron.examples DESC, neuron.energy DESC
 WITH s, collect(neuron) AS ranked
 RETURN s.sample_id AS sample_id, s.label AS label, ranked[0].class AS winner, ranked

@@ -1,14 +1,15 @@
-// Write a batch of sensed samples with their units, BOUNDED_BY and INTERCONNECTS, atomically.
+// Write a batch of sensed samples with their figure, units, BOUNDED_BY and INTERCONNECTS,
+// atomically.
 // A sample already stored at the row's sensing version (or a newer one) is left untouched
 // (idempotent; safe under concurrent ingests: only the batch that created or replaced a
 // sample writes its units). A sample stored by an older sensing version (none recorded =
-// version 1) is replaced in place: its properties become the row's, its units (with their
-// BOUNDED_BY, INTERCONNECTS and the CORRESPONDS that pointed at them) are deleted and
-// written anew; the Sample node and its ABSORBED and CLASSIFIED relationships are kept.
+// version 1) is replaced in place: its properties become the row's, its figure and units
+// (with their BOUNDED_BY, INTERCONNECTS and the CORRESPONDS that pointed at them) are deleted
+// and written anew; the Sample node and its ABSORBED and CLASSIFIED relationships are kept.
 // Kind labels are set at CREATE: ArcadeDB cannot add a label to an existing node.
 // Parameters:
 //   $batch — a token unique to this call; marks the samples this call created or replaced
-//   $samples — list of {props: map (sample_id first, sensing_version), units: [{kind, props}], bounds: [[segment key, point key]], links: [{source, target, props}]}
+//   $samples — list of {props: map (sample_id first, sensing_version), figure: map, units: [{kind, props}], bounds: [[segment key, point key]], links: [{source, target, props}]}
 // Returns: written — the number of samples this call created or replaced
 UNWIND $samples AS s
 MERGE (x:Sample {sample_id: s.props.sample_id})
@@ -20,11 +21,15 @@ CALL (x, s) {
   SET x = s.props
   SET x.ingest_batch = $batch
   WITH x
-  OPTIONAL MATCH (x)-[:HAS_UNIT]->(old:Unit)
+  OPTIONAL MATCH (x)-[:HAS_UNIT|HAS_FIGURE]->(old)
   DETACH DELETE old
 }
 WITH x, s
 WHERE x.ingest_batch = $batch
+CALL (x, s) {
+  CREATE (x)-[:HAS_FIGURE]->(f:Figure)
+  SET f += s.figure
+}
 CALL (x, s) {
   UNWIND [u IN s.units WHERE u.kind = 'EndPoint'] AS u
   CREATE (x)-[:HAS_UNIT]->(n:Unit:EndPoint {unit_id: u.props.unit_id})

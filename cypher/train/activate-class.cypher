@@ -1,6 +1,6 @@
 // Make one training run's concepts the class's model, atomically: the previously active
-// concepts of the class and any other unfinished run's concepts are deleted with their units,
-// and the run's concepts and their units become 'active'.
+// concepts of the class and any other unfinished run's concepts are deleted with their units
+// and figures, and the run's concepts and their units become 'active'.
 // Parameters:
 //   $class — the digit class
 //   $training — the training run id whose concepts become active
@@ -9,7 +9,7 @@ MATCH (n:DetectorNeuron {class: $class})
 CALL (n) {
   MATCH (n)-[:HAS_COMPARTMENT]->(old:Concept)
   WHERE old.training <> $training
-  OPTIONAL MATCH (old)-[:HAS_UNIT]->(u:ConceptUnit)
+  OPTIONAL MATCH (old)-[:HAS_UNIT|HAS_FIGURE]->(u)
   DETACH DELETE u, old
   RETURN count(DISTINCT old) AS removed
 }

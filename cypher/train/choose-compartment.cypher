@@ -3,7 +3,8 @@
 // least: loss = 1 - (energy the sample fills) / (the compartment's founding energy), ties to
 // the higher current energy, then the lower compartment number. When the best loss is within
 // $compartment_loss, the chosen compartment's correspondence is written as CORRESPONDS
-// {sample_id, step, score} for the reduction operators; otherwise nothing is written and the
+// {sample_id, step, score} for the reduction operators (and one from its figure to the
+// sample's); otherwise nothing is written and the
 // sample is to open a new compartment (train/create-concept). A sample the run has absorbed
 // already is left alone.
 // Parameters:
@@ -46,6 +47,13 @@ CALL (s, chosen) {
   CREATE (cu)-[:CORRESPONDS {sample_id: s.sample_id, step: chosen.x.c.examples_seen + 1,
                              score: score}]->(su)
   RETURN count(*) AS pairs
+}
+CALL (s, chosen) {
+  WITH s, chosen.x.c AS c, chosen.x.c.examples_seen + 1 AS step
+  WHERE c IS NOT NULL
+  MATCH (c)-[:HAS_FIGURE]->(cf:ConceptFigure)
+  MATCH (s)-[:HAS_FIGURE]->(f:Figure)
+  CREATE (cf)-[:CORRESPONDS {sample_id: s.sample_id, step: step}]->(f)
 }
 RETURN absorbed, chosen.x.c.concept_id AS concept_id, chosen.x.c.examples_seen + 1 AS step,
        chosen.x.c.energy AS energy_before, chosen.loss AS loss,

@@ -1,5 +1,5 @@
-// Compile a concept's units and interconnections into score tables, used by matching
-// (kernel/unit-pairs, kernel/link-energy). For each parameter, in `params` order, and each fine
+// Compile a concept's units, interconnections and figure into score tables, used by matching
+// (kernel/unit-pairs, kernel/link-energy, kernel/figure-energy). For each parameter, in `params` order, and each fine
 // cell of the parameter's scale (the (:Scale) universe, cells in index order), the table holds
 // the energy a sample in that cell fills: the energy of the finest level, at or coarser than
 // the concept's level, at which the cell's code and the concept's agree; written as the sum,
@@ -8,7 +8,7 @@
 // scoring a pair is one look-up per parameter. Run after every change of levels.
 // Parameters:
 //   $concept_id — the concept
-// Returns: units, links — tables compiled
+// Returns: units (the figure included), links — tables compiled
 MATCH (c:Concept {concept_id: $concept_id})
 CALL () {
   MATCH (scale:Scale)
@@ -17,7 +17,7 @@ CALL () {
                   energies: scale.energies}) AS scales
 }
 CALL (c, scales) {
-  MATCH (c)-[:HAS_UNIT]->(cu:ConceptUnit)
+  MATCH (c)-[:HAS_UNIT|HAS_FIGURE]->(cu)
   WITH cu, [p IN cu.params | [x IN scales WHERE x.parameter = p][0]] AS used
   SET cu.table = reduce(t = [], i IN range(0, size(used) - 1) |
         t + [cell IN range(0, size(used[i].universe) / used[i].depth - 1) |

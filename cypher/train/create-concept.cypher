@@ -1,6 +1,6 @@
 // Open a compartment: a new concept of a class's detector neuron, copied from one sample at
-// the finest levels (units, BOUNDED_BY and INTERCONNECTS), with CORRESPONDS from each concept
-// unit to the sample unit it came from (step 1). Each concept unit hangs from its anchor cells
+// the finest levels (figure, units, BOUNDED_BY and INTERCONNECTS), with CORRESPONDS from the
+// concept's figure and each concept unit to the sample's it came from (step 1). Each concept unit hangs from its anchor cells
 // (ANCHORS, the founding unit's) and carries its concept's class, training and status, which
 // matching filters on. The concept starts in status 'training'.
 // Parameters:
@@ -16,6 +16,12 @@ CREATE (n)-[:HAS_COMPARTMENT]->(c:Concept {concept_id: $concept_id})
 SET c.class = $class, c.compartment = $compartment, c.training = $training,
     c.status = 'training', c.examples_seen = 0, c.stable_since = 0
 WITH c, s
+CALL (c, s) {
+  MATCH (s)-[:HAS_FIGURE]->(f:Figure)
+  CREATE (c)-[:HAS_FIGURE]->(cf:ConceptFigure)
+  SET cf += f {.*, slots: null}, cf.levels = [p IN f.params | 0]
+  CREATE (cf)-[:CORRESPONDS {sample_id: s.sample_id, step: 1}]->(f)
+}
 CALL (c, s) {
   MATCH (s)-[:HAS_UNIT]->(u:Unit)
   CREATE (c)-[:HAS_UNIT]->(cu:ConceptUnit {unit_id: $concept_id + '#' + u.key})

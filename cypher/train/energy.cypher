@@ -5,10 +5,11 @@
 // Parameters:
 //   $id — a concept_id or a sample_id
 //   $energies — map parameter -> energies of its levels (from train/parameter-energies)
-// Also stored: the mean energy of a point unit, of a segment unit and of an interconnection,
+// Also stored: the energy of the figure (figure_energy, apart from E: the figure scales weigh
+// on activation, kernel/figure-energy) and the mean energy of a point unit, of a segment unit and of an interconnection,
 // i.e. the hypergraph's resolution, which inference uses to measure a sample's structure
 // "at the concept's level of detail".
-// Returns: energy, units, links
+// Returns: energy, units, links, figure_energy
 OPTIONAL MATCH (concept:Concept {concept_id: $id})
 OPTIONAL MATCH (sample:Sample {sample_id: $id})
 WITH coalesce(concept, sample) AS h
@@ -27,4 +28,9 @@ SET h.energy = unit_energy + link_energy,
                           THEN (unit_energy - segment_energy) / (units - segments) ELSE 0.0 END,
     h.mean_segment_energy = CASE WHEN segments > 0 THEN segment_energy / segments ELSE 0.0 END,
     h.mean_link_energy = CASE WHEN links > 0 THEN link_energy / links ELSE 0.0 END
-RETURN h.energy AS energy, units, links
+WITH h, units, links
+OPTIONAL MATCH (h)-[:HAS_FIGURE]->(f)
+WITH h, units, links, sum(reduce(e = 0.0, i IN range(0, size(coalesce(f.params, [])) - 1) |
+       e + $energies[f.params[i]][coalesce(f.levels[i], 0)])) AS figure_energy
+SET h.figure_energy = figure_energy
+RETURN h.energy AS energy, units, links, figure_energy

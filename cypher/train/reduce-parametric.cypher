@@ -1,13 +1,13 @@
 // Operator R_uc (parametric reduction): every parameter of a matched concept unit, except its
-// kind, rises to the finest level at which concept and sample agree (never to a finer level
-// than it had: energy cannot rise).
+// kind, and of the concept's figure rises to the finest level at which concept and sample
+// agree (never to a finer level than it had: energy cannot rise).
 // Parameters:
 //   $concept_id — the concept
 //   $sample_id — the absorbed sample
 //   $step — the step whose CORRESPONDS give the unit correspondence
 //   $kind_parameter — the name of the kind parameter (left to R_sp)
-// Returns: units — matched units visited, raised — parameters whose level rose
-MATCH (:Concept {concept_id: $concept_id})-[:HAS_UNIT]->(cu:ConceptUnit)-[:CORRESPONDS {sample_id: $sample_id, step: $step}]->(su:Unit)
+// Returns: units — matched units (and the figure) visited, raised — parameters whose level rose
+MATCH (:Concept {concept_id: $concept_id})-[:HAS_UNIT|HAS_FIGURE]->(cu)-[:CORRESPONDS {sample_id: $sample_id, step: $step}]->(su)
 WITH cu, [i IN range(0, size(cu.params) - 1) |
        CASE WHEN cu.params[i] = $kind_parameter THEN cu.levels[i]
        ELSE head([l IN range(cu.levels[i], size(cu[cu.params[i]]) - 1)

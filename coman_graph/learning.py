@@ -180,7 +180,9 @@ def _step(
     if choice["absorbed"]:
         return concepts, False
     if choice["concept_id"] is None:
-        founded = _open_compartment(tx, sample_id, digit, training, len(concepts), energies)
+        founded = _open_compartment(
+            tx, sample_id, digit, training, choice["next_compartment"], energies
+        )
         return concepts | {founded}, True
     _reduce(tx, choice, sample_id, energies)
     return concepts, True

@@ -422,6 +422,42 @@ def test_an_interrupted_training_resumes_to_the_same_concepts(store, mnist_train
     assert training_snapshot(store, training) == uninterrupted
 
 
+def test_a_resumed_training_numbers_new_compartments_above_the_remaining_ones(store, mnist_train):
+    """A partial run one of whose compartments was deleted (by hand, say) resumes: the deleted
+    compartment's examples are absorbed again, new compartments take fresh numbers."""
+    digit, seed = 3, 23
+    order = train_protocol(store, mnist_train, Protocol("resume", (digit,), 3, 3), seed)[digit]
+    training = training_id(digit, order, TrainingConfig())
+    delete_training(store, training)
+    done = 0
+
+    def interrupt_after_six() -> None:
+        nonlocal done
+        done += 1
+        if done == 6:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        train_class(store, digit, order, on_step=interrupt_after_six)
+    partial = concepts_of(store, training)
+    assert len(partial) >= 2
+    store.execute(
+        "MATCH (c:Concept {concept_id: $id}) OPTIONAL MATCH (c)-[:HAS_UNIT|HAS_FIGURE]->(u) "
+        "DETACH DELETE u, c",
+        id=partial[0]["concept_id"],
+    )
+    resumed = train_class(store, digit, order)
+    concepts = concepts_of(store, training)
+    numbers = [c["compartment"] for c in concepts]
+    assert len(set(numbers)) == len(numbers) and set(numbers) >= {
+        c["compartment"] for c in partial[1:]
+    }
+    absorbed = [a["sample_id"] for c in concepts for a in trace(store, c["concept_id"])]
+    assert sorted(absorbed) == sorted(order)
+    assert resumed.steps == len(order) - 6 + partial[0]["examples_seen"]
+    delete_training(store, training)
+
+
 # -- the operators, one at a time, on three real '7's ---------------------------------------
 
 #: MNIST train images of three sevens: the concept is founded by the first, then absorbs the

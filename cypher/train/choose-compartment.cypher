@@ -14,7 +14,8 @@
 //   $compartment_loss — the largest loss an existing compartment may take
 // Returns: absorbed — true if the run had absorbed the sample already; concept_id — the chosen
 //   compartment, null to open a new one; step — its absorption step; energy_before — its energy;
-//   loss — the chosen loss; concepts — the run's concept ids
+//   loss — the chosen loss; concepts — the run's concept ids; next_compartment — the number a
+//   new compartment takes (one above the run's highest)
 MATCH (s:Sample {sample_id: $sample_id})
 CALL () {
   MATCH (:DetectorNeuron {class: $class})-[:HAS_COMPARTMENT]->(c:Concept {training: $training})
@@ -57,4 +58,6 @@ CALL (s, chosen) {
 }
 RETURN absorbed, chosen.x.c.concept_id AS concept_id, chosen.x.c.examples_seen + 1 AS step,
        chosen.x.c.energy AS energy_before, chosen.loss AS loss,
-       [c IN concepts | c.concept_id] AS concepts
+       [c IN concepts | c.concept_id] AS concepts,
+       reduce(n = 0, c IN concepts | CASE WHEN c.compartment >= n THEN c.compartment + 1
+                                     ELSE n END) AS next_compartment

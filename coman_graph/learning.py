@@ -48,7 +48,7 @@ class TrainingConfig:
     over-general landscape that matches anything.
     """
 
-    compartment_loss: float = 0.5
+    compartment_loss: float = 0.2
 
 
 @dataclass

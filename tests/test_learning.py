@@ -286,13 +286,19 @@ def agreeing_level(codes: list[str], other: list[str], at_least: int = 0) -> int
     return min(level for level in range(at_least, len(codes)) if codes[level] == other[level])
 
 
-def test_a_concepts_figure_generalises_to_what_its_examples_share(store, trained):
+def test_a_concepts_figure_generalises_to_what_its_examples_share(store, mnist_train):
     """R_uc on the figure: each parameter of a concept's figure is at the finest level at which
     the codes of every sample it absorbed agree with its founder's; infer/fill scores a sample's
-    figure with the energy of the finest agreeing level at or coarser than the concept's."""
+    figure with the energy of the finest agreeing level at or coarser than the concept's.
+    Class 2 (some drawn with a loop), trained tolerantly so that compartments absorb figures
+    of other topologies."""
+    digit, seed = 2, 29
+    sample_ids = train_protocol(store, mnist_train, Protocol("figures", (digit,), 3, 3), seed)[
+        digit
+    ]
+    result = train_class(store, digit, sample_ids, TrainingConfig(compartment_loss=0.9))
     energies = parameter_energies(store)
-    concept_ids = [c.concept_id for _, result in trained.values() for c in result.compartments]
-    sample_ids = sorted({sid for order, _ in trained.values() for sid in order})
+    concept_ids = [c.concept_id for c in result.compartments]
     concept_figures = figures(store, "concept_id", concept_ids)
     sample_figures = figures(store, "sample_id", sample_ids)
     raised = 0

@@ -398,6 +398,20 @@ class Interrupted(Exception):
     pass
 
 
+def train_interrupted(store, digit: int, order: list[str], steps: int) -> None:
+    """Train ``digit`` on ``order`` and interrupt it after ``steps`` samples."""
+    done = 0
+
+    def interrupt() -> None:
+        nonlocal done
+        done += 1
+        if done == steps:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        train_class(store, digit, order, on_step=interrupt)
+
+
 def test_an_interrupted_training_resumes_to_the_same_concepts(store, mnist_train):
     digit, seed = 3, 23
     order = train_protocol(store, mnist_train, Protocol("resume", (digit,), 3, 3), seed)[digit]
@@ -408,16 +422,7 @@ def test_an_interrupted_training_resumes_to_the_same_concepts(store, mnist_train
     uninterrupted = training_snapshot(store, training)
     delete_training(store, training)
 
-    done = 0
-
-    def interrupt_after_five() -> None:
-        nonlocal done
-        done += 1
-        if done == 5:
-            raise Interrupted
-
-    with pytest.raises(Interrupted):
-        train_class(store, digit, order, on_step=interrupt_after_five)
+    train_interrupted(store, digit, order, 5)
     partial = concepts_of(store, training)
     assert sum(c["examples_seen"] for c in partial) == 5
     assert all(c["status"] == "training" for c in partial)  # not activated yet
@@ -435,16 +440,7 @@ def test_a_resumed_training_numbers_new_compartments_above_the_remaining_ones(st
     order = train_protocol(store, mnist_train, Protocol("resume", (digit,), 3, 3), seed)[digit]
     training = training_id(digit, order, TrainingConfig())
     delete_training(store, training)
-    done = 0
-
-    def interrupt_after_six() -> None:
-        nonlocal done
-        done += 1
-        if done == 6:
-            raise Interrupted
-
-    with pytest.raises(Interrupted):
-        train_class(store, digit, order, on_step=interrupt_after_six)
+    train_interrupted(store, digit, order, 6)
     partial = concepts_of(store, training)
     assert len(partial) >= 2
     store.execute(

@@ -55,7 +55,8 @@ WITH s, unmatched, c, matched, figure_missing,
      explained_units / (s.n_units + s.n_links) AS coverage,
      (s.n_units - s.n_segments) * c.mean_point_energy + s.n_segments * c.mean_segment_energy
        + s.n_links * c.mean_link_energy AS sample_energy
-WITH s, unmatched, c, coverage, figure_missing, CASE WHEN c.energy > 0 THEN matched / c.energy ELSE 0.0 END AS fill,
+WITH s, unmatched, c, coverage, figure_missing,
+     CASE WHEN c.energy > 0 THEN matched / c.energy ELSE 0.0 END AS fill,
      CASE WHEN c.energy > 0 THEN matched / CASE WHEN sample_energy > c.energy
        THEN sample_energy ELSE c.energy END ELSE 0.0 END AS explained
 WITH s, unmatched, c, fill, coverage, figure_missing,

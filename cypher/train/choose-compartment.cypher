@@ -3,10 +3,9 @@
 // least: loss = 1 - (energy the sample fills) / (the compartment's founding energy), ties to
 // the higher current energy, then the lower compartment number. When the best loss is within
 // $compartment_loss, the chosen compartment's correspondence is written as CORRESPONDS
-// {sample_id, step, score} for the reduction operators (and one from its figure to the
-// sample's); otherwise nothing is written and the
-// sample is to open a new compartment (train/create-concept). A sample the run has absorbed
-// already is left alone.
+// {sample_id, step, score} for the reduction operators, and one from its figure to the
+// sample's; otherwise nothing is written and the sample is to open a new compartment
+// (train/create-concept). A sample the run has absorbed already is left alone.
 // Parameters:
 //   $class — the digit class
 //   $training — the training run id
@@ -41,22 +40,22 @@ ORDER BY loss, x.c.energy DESC, x.c.compartment
 WITH s, concepts, absorbed, collect({x: x, loss: loss})[0] AS best
 WITH s, concepts, absorbed,
      CASE WHEN best.x IS NOT NULL AND best.loss <= $compartment_loss THEN best END AS chosen
-CALL (s, chosen) {
-  WITH s, chosen, coalesce(chosen.x.m.cus, []) AS cus
+WITH s, concepts, absorbed, chosen, chosen.x.c.examples_seen + 1 AS step
+CALL (s, chosen, step) {
+  WITH s, chosen, step, coalesce(chosen.x.m.cus, []) AS cus
   UNWIND range(0, size(cus) - 1) AS i
-  WITH s, chosen, cus[i] AS cu, chosen.x.m.sus[i] AS su, chosen.x.m.scores[i] AS score
-  CREATE (cu)-[:CORRESPONDS {sample_id: s.sample_id, step: chosen.x.c.examples_seen + 1,
-                             score: score}]->(su)
+  WITH s, step, cus[i] AS cu, chosen.x.m.sus[i] AS su, chosen.x.m.scores[i] AS score
+  CREATE (cu)-[:CORRESPONDS {sample_id: s.sample_id, step: step, score: score}]->(su)
   RETURN count(*) AS pairs
 }
-CALL (s, chosen) {
-  WITH s, chosen.x.c AS c, chosen.x.c.examples_seen + 1 AS step
+CALL (s, chosen, step) {
+  WITH s, chosen.x.c AS c, step
   WHERE c IS NOT NULL
   MATCH (c)-[:HAS_FIGURE]->(cf:ConceptFigure)
   MATCH (s)-[:HAS_FIGURE]->(f:Figure)
   CREATE (cf)-[:CORRESPONDS {sample_id: s.sample_id, step: step}]->(f)
 }
-RETURN absorbed, chosen.x.c.concept_id AS concept_id, chosen.x.c.examples_seen + 1 AS step,
+RETURN absorbed, chosen.x.c.concept_id AS concept_id, step,
        chosen.x.c.energy AS energy_before, chosen.loss AS loss,
        [c IN concepts | c.concept_id] AS concepts,
        reduce(n = 0, c IN concepts | CASE WHEN c.compartment >= n THEN c.compartment + 1

@@ -1,10 +1,10 @@
 // Compile a concept's units, interconnections and figure into score tables, used by matching
-// (kernel/unit-pairs, kernel/link-energy, kernel/figure-energy). For each parameter, in `params` order, and each fine
-// cell of the parameter's scale (the (:Scale) universe, cells in index order), the table holds
-// the energy a sample in that cell fills: the energy of the finest level, at or coarser than
-// the concept's level, at which the cell's code and the concept's agree; written as the sum,
-// over the agreeing levels l at or coarser than the concept's, of E[l] - E[l+1] (agreement at a
-// level implies agreement at every coarser one). A sample's `slots` index these tables, so
+// (kernel/unit-pairs, kernel/link-energy, kernel/figure-energy). For each parameter, in `params`
+// order, and each fine cell of the parameter's scale (the (:Scale) universe, cells in index order),
+// the table holds the energy a sample in that cell fills: the energy of the finest level, at or
+// coarser than the concept's level, at which the cell's code and the concept's agree; written as
+// the sum, over the agreeing levels l at or coarser than the concept's, of E[l] - E[l+1] (agreement
+// at a level implies agreement at every coarser one). A sample's `slots` index these tables, so
 // scoring a pair is one look-up per parameter. Run after every change of levels.
 // Parameters:
 //   $concept_id — the concept

@@ -1,8 +1,8 @@
-// Open a compartment: a new concept of a class's detector neuron, copied from one sample at
-// the finest levels (figure, units, BOUNDED_BY and INTERCONNECTS), with CORRESPONDS from the
-// concept's figure and each concept unit to the sample's it came from (step 1). Each concept unit hangs from its anchor cells
-// (ANCHORS, the founding unit's) and carries its concept's class, training and status, which
-// matching filters on. The concept starts in status 'training'.
+// Open a compartment: a new concept of a class's detector neuron, copied from one sample at the
+// finest levels (figure, units, BOUNDED_BY and INTERCONNECTS), with CORRESPONDS from the concept's
+// figure and each concept unit to the sample's it came from (step 1). Each concept unit hangs from
+// its anchor cells (ANCHORS, the founding unit's) and carries its concept's class, training and
+// status, which matching filters on. The concept starts in status 'training'.
 // Parameters:
 //   $class — the digit class of the detector neuron
 //   $concept_id — id of the new concept

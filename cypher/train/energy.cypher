@@ -5,32 +5,30 @@
 // Parameters:
 //   $id — a concept_id or a sample_id
 //   $energies — map parameter -> energies of its levels (from train/parameter-energies)
-// Also stored: the energy of the figure (figure_energy, apart from E: the figure scales weigh
-// on activation, kernel/figure-energy) and the mean energy of a point unit, of a segment unit and of an interconnection,
-// i.e. the hypergraph's resolution, which inference uses to measure a sample's structure
-// "at the concept's level of detail".
+// Also stored: the energy of the figure, the one node under HAS_FIGURE, whose parameters are
+// summed the same way (figure_energy, apart from E: it weighs on activation,
+// kernel/figure-energy), and the mean energy of a point unit, of a segment unit and of an
+// interconnection, i.e. the hypergraph's resolution, which inference uses to measure a
+// sample's structure "at the concept's level of detail".
 // Returns: energy, units, links, figure_energy
 OPTIONAL MATCH (concept:Concept {concept_id: $id})
 OPTIONAL MATCH (sample:Sample {sample_id: $id})
 WITH coalesce(concept, sample) AS h
-OPTIONAL MATCH (h)-[:HAS_UNIT]->(u)
+// the figure is the one node without a kind
+OPTIONAL MATCH (h)-[:HAS_UNIT|HAS_FIGURE]->(u)
 WITH h, u, reduce(e = 0.0, i IN range(0, size(coalesce(u.params, [])) - 1) |
        e + $energies[u.params[i]][coalesce(u.levels[i], 0)]) AS ue
-WITH h, count(u) AS units, sum(ue) AS unit_energy,
+WITH h, count(u.kind) AS units, sum(CASE WHEN u.kind IS NULL THEN 0.0 ELSE ue END) AS unit_energy,
+     sum(CASE WHEN u.kind IS NULL THEN ue ELSE 0.0 END) AS figure_energy,
      sum(CASE WHEN u.kind = 'Segment' THEN 1 ELSE 0 END) AS segments,
      sum(CASE WHEN u.kind = 'Segment' THEN ue ELSE 0.0 END) AS segment_energy
 OPTIONAL MATCH (h)-[:HAS_UNIT]->()-[r:INTERCONNECTS]->()
-WITH h, units, unit_energy, segments, segment_energy, count(r) AS links,
+WITH h, units, unit_energy, figure_energy, segments, segment_energy, count(r) AS links,
      sum(reduce(e = 0.0, i IN range(0, size(coalesce(r.params, [])) - 1) |
        e + $energies[r.params[i]][coalesce(r.levels[i], 0)])) AS link_energy
-SET h.energy = unit_energy + link_energy,
+SET h.energy = unit_energy + link_energy, h.figure_energy = figure_energy,
     h.mean_point_energy = CASE WHEN units > segments
                           THEN (unit_energy - segment_energy) / (units - segments) ELSE 0.0 END,
     h.mean_segment_energy = CASE WHEN segments > 0 THEN segment_energy / segments ELSE 0.0 END,
     h.mean_link_energy = CASE WHEN links > 0 THEN link_energy / links ELSE 0.0 END
-WITH h, units, links
-OPTIONAL MATCH (h)-[:HAS_FIGURE]->(f)
-WITH h, units, links, sum(reduce(e = 0.0, i IN range(0, size(coalesce(f.params, [])) - 1) |
-       e + $energies[f.params[i]][coalesce(f.levels[i], 0)])) AS figure_energy
-SET h.figure_energy = figure_energy
 RETURN h.energy AS energy, units, links, figure_energy

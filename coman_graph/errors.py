@@ -12,7 +12,7 @@ USAGE = 2
 UNREACHABLE = 3
 BAD_INPUT = 4
 MIGRATION = 5
-NO_GDS = 6
+NO_PLUGIN = 6
 QUERY_FAILED = 7
 SERVER_SETUP = 8
 INTERRUPTED = 130
@@ -26,7 +26,8 @@ EXIT_CODES: dict[int, str] = {
     "during a command)",
     BAD_INPUT: "bad input (corrupt data file, unusable image, unknown class, run or query)",
     MIGRATION: "migration error (a migration changed after it was applied, or failed)",
-    NO_GDS: "GDS not available on the server",
+    NO_PLUGIN: "a server plugin is not available (GDS for `gds`; the coman.* procedures for "
+    "--kernel procedure)",
     QUERY_FAILED: "a query failed on the graph server (it answered, but could not run it)",
     SERVER_SETUP: "local server cannot be set up (engine not installed, or a data folder that "
     "is not its own)",
@@ -72,7 +73,14 @@ class MigrationError(ComanError):
 class GdsUnavailableError(ComanError):
     """The server has no Graph Data Science library, or the client is not installed."""
 
-    exit_code = NO_GDS
+    exit_code = NO_PLUGIN
+
+
+class ProceduresUnavailableError(ComanError):
+    """The server has no coman.* procedures of the kernel revision this code needs, and they
+    were asked for (``--kernel procedure``)."""
+
+    exit_code = NO_PLUGIN
 
 
 class ServerSetupError(ComanError):

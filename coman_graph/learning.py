@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,6 +71,12 @@ class ClassTraining:
     steps: int = 0
     skipped: int = 0
     seconds: float = 0.0
+
+
+def new_model_version() -> str:
+    """A token no write of a neuron's concepts has used: what train/lock-neuron and
+    train/activate-class store as its ``model_version``."""
+    return uuid.uuid4().hex
 
 
 def parameter_energies(store: GraphStore) -> dict[str, list[float]]:
@@ -162,7 +169,7 @@ def _step(
     concurrent run of the same training has absorbed meanwhile is skipped. Which compartment
     absorbs the sample, or whether it opens a new one, is train/choose-compartment's choice.
     """
-    tx.run("train/lock-neuron", **{"class": digit})
+    tx.run("train/lock-neuron", **{"class": digit}, model_version=new_model_version())
     choice = tx.run(
         "train/choose-compartment",
         **{"class": digit},
@@ -224,7 +231,12 @@ def train_class(
     result.compartments = _compartments(
         store.run("train/training-state", **{"class": digit}, training=training)
     )
-    store.run("train/activate-class", **{"class": digit}, training=training)
+    store.run(
+        "train/activate-class",
+        **{"class": digit},
+        training=training,
+        model_version=new_model_version(),
+    )
     result.seconds = time.perf_counter() - began
     return result
 

@@ -25,8 +25,9 @@
 // - Cypher 5 semantics (dbSchema.defaultLanguage = 'CYPHER 5'); a file may
 //   still opt in with a 'CYPHER 25' prefix.
 // - Function and procedure names are checked against the linter's bundled
-//   Neo4j 5 catalogue (built-ins + APOC + GDS), when the package ships it, so
-//   a misspelt function name is an error.
+//   Neo4j 5 catalogue (built-ins + APOC + GDS), when the package ships it, and
+//   against the coman.* procedures' own (engines/neo4j/procedures/catalogue.json), so
+//   a misspelt function name or a wrong coman.* call is an error.
 //
 // Output: 'file:line:col: error|warning: message' per diagnostic, then
 // 'linted N files: E errors, W warnings'. Exit 1 when E > 0.
@@ -49,8 +50,17 @@ const ls = requireFromTools('@neo4j-cypher/language-support');
 const { lintCypherQuery, parseParameters, parseStatementsStrs } = ls;
 
 // Function/procedure catalogue shipped with the package (may disappear in a
-// later version; then only the parser and semantic analysis run).
+// later version; then only the parser and semantic analysis run), plus this project's own
+// coman.* procedures as Neo4j lists them (engines/neo4j/procedures/catalogue.json, written by
+// scripts/procedure-catalogue from the built plugin).
 const catalogue = ls.testData?.mockSchema ?? {};
+const ownProcedures = JSON.parse(
+  fs.readFileSync(path.join(repo, 'engines', 'neo4j', 'procedures', 'catalogue.json'), 'utf8'));
+const procedures = {};
+for (const [version, known] of Object.entries(catalogue.procedures ?? { 'CYPHER 5': {} })) {
+  procedures[version] = { ...known };
+  for (const p of ownProcedures) procedures[version][p.name] = p;
+}
 
 function findCypherFiles(dir) {
   const out = [];
@@ -130,8 +140,10 @@ function isFragment(file) {
   return path.resolve(file).startsWith(FRAGMENT_DIR + path.sep);
 }
 
-// Expands '// @include NAME' lines. Returns { lines, origins: [{file, line}], params: Map }.
-function expand(file, lines, stack = []) {
+// Expands '// @include NAME' lines, each fragment as `kernel` has it ('cypher', or 'procedure':
+// its NAME.procedure.cypher variant where there is one). Returns { lines, origins: [{file, line}],
+// params: Map }.
+function expand(file, lines, stack = [], kernel = 'cypher') {
   const out = [];
   const origins = [];
   const params = new Map();
@@ -142,15 +154,18 @@ function expand(file, lines, stack = []) {
       origins.push({ file, line: i + 1 });
       return;
     }
-    const included = path.join(repo, 'cypher', `${m[2]}.cypher`);
+    const variant = path.join(repo, 'cypher', `${m[2]}.procedure.cypher`);
+    const included = kernel === 'procedure' && fs.existsSync(variant)
+      ? variant : path.join(repo, 'cypher', `${m[2]}.cypher`);
     if (stack.includes(included)) throw new Error(`include cycle through ${m[2]}`);
     if (!fs.existsSync(included)) throw new Error(`line ${i + 1}: no fragment ${m[2]} (${included})`);
     const body = fs.readFileSync(included, 'utf8').split(/\r?\n/);
     const header = parseHeader(body);
     for (const [name, at] of header.declared) params.set(name, { ...at, file: included });
     let start = 0;
-    while (start < body.length && (body[start].trim() === '' || body[start].trimStart().startsWith('//'))) start++;
-    const inner = expand(included, body.slice(start), [...stack, included]);
+    while (start < body.length && (body[start].trim() === ''
+      || (body[start].trimStart().startsWith('//') && !INCLUDE_LINE.test(body[start])))) start++;
+    const inner = expand(included, body.slice(start), [...stack, included], kernel);
     inner.lines.forEach((line, k) => {
       out.push(line === '' ? line : m[1] + line);
       origins.push({ file: inner.origins[k].file, line: inner.origins[k].line + (inner.origins[k].file === included ? start : 0) });
@@ -180,10 +195,26 @@ function positionAt(text, offset) {
 
 // --- lint -------------------------------------------------------------------
 
+// Lints a file as the Cypher kernel expands it and, when a fragment it includes has a fast path
+// on the coman.* procedures (NAME.procedure.cypher), as that kernel expands it too.
 function lintFile(file) {
   let source = fs.readFileSync(file, 'utf8');
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
-  const expanded = expand(file, source.split(/\r?\n/));
+  const lines = source.split(/\r?\n/);
+  const cypher = expand(file, lines);
+  const diags = lintExpansion(file, cypher);
+  const procedure = expand(file, lines, [], 'procedure');
+  if (procedure.lines.join('\n') !== cypher.lines.join('\n')) {
+    const key = (d) => `${d.severity}:${d.file}:${d.line}:${d.col}:${d.message}`;
+    const seen = new Set(diags.map(key));
+    for (const d of lintExpansion(file, procedure)) {
+      if (!seen.has(key(d))) diags.push({ ...d, message: `${d.message} [procedure kernel]` });
+    }
+  }
+  return diags;
+}
+
+function lintExpansion(file, expanded) {
   const lines = expanded.lines;
   const text = lines.join('\n');
   const diags = [];
@@ -227,7 +258,7 @@ function lintFile(file) {
     defaultLanguage: 'CYPHER 5',
     parameters,
     ...(catalogue.functions ? { functions: catalogue.functions } : {}),
-    ...(catalogue.procedures ? { procedures: catalogue.procedures } : {}),
+    procedures,
   };
   const { diagnostics } = lintCypherQuery(text, dbSchema, { consoleCommandsEnabled: false });
   for (const d of diagnostics) {

@@ -25,7 +25,7 @@ from coman_graph.errors import (
     FAILURE,
     INTERRUPTED,
     MIGRATION,
-    NO_GDS,
+    NO_PLUGIN,
     OK,
     QUERY_FAILED,
     SERVER_SETUP,
@@ -129,7 +129,7 @@ def test_gds_unavailable_exits_6(embedded_server, tmp_path):
     shim.mkdir(parents=True)
     (shim / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
     env = cli_env(embedded_server, PYTHONPATH=str(tmp_path / "shim"))
-    assert "GDS" in fails_in_one_line(run_cli(["gds", "status"], env), NO_GDS)
+    assert "GDS" in fails_in_one_line(run_cli(["gds", "status"], env), NO_PLUGIN)
 
 
 PROBE = "exit-code-probe"
@@ -194,7 +194,7 @@ REACHED_BY = {
     UNREACHABLE: test_unreachable_server_exits_3,
     BAD_INPUT: test_bad_input_exits_4,
     MIGRATION: test_a_tampered_migration_record_exits_5,
-    NO_GDS: test_gds_unavailable_exits_6,
+    NO_PLUGIN: test_gds_unavailable_exits_6,
     QUERY_FAILED: test_a_query_the_server_cannot_run_exits_7,
     SERVER_SETUP: test_a_folder_of_another_engine_exits_8,
     INTERRUPTED: test_ctrl_c_exits_130,

@@ -27,7 +27,7 @@ from neo4j import exceptions as neo
 
 from coman_graph.errors import GraphStoreError, QueryError
 from coman_graph.graphstore.config import ConnectionConfig
-from coman_graph.graphstore.queries import load_query
+from coman_graph.graphstore.queries import CYPHER, load_query
 
 #: Retries of a transient failure (or of a dropped connection to a server that still answers).
 RETRIES = 6
@@ -53,11 +53,12 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 class Transaction:
     """Named queries run inside one write transaction (see :meth:`GraphStore.transaction`)."""
 
-    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+    def __init__(self, tx: neo4j.ManagedTransaction, kernel: str = CYPHER) -> None:
         self._tx = tx
+        self._kernel = kernel
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        query = load_query(name)
+        query = load_query(name, kernel=self._kernel)
         query.check(params)
         return [record.data() for record in self._tx.run(query.text, params)]
 
@@ -128,11 +129,19 @@ def connect(config: ConnectionConfig, connection_timeout: float = 5.0) -> GraphS
 
 
 class GraphStore:
-    """A connected graph server: run named queries from ``cypher/`` or literal Cypher."""
+    """A connected graph server: run named queries from ``cypher/`` or literal Cypher.
 
-    def __init__(self, driver: neo4j.Driver, config: ConnectionConfig) -> None:
+    ``kernel`` says which text of a named query runs: ``"cypher"``, the specification, or
+    ``"procedure"``, its fast path on the server's coman.* procedures (``graphstore/kernel.py``
+    chooses it when the store is opened).
+    """
+
+    def __init__(
+        self, driver: neo4j.Driver, config: ConnectionConfig, kernel: str = CYPHER
+    ) -> None:
         self.driver = driver
         self.config = config
+        self.kernel = kernel
 
     def close(self) -> None:
         self.driver.close()
@@ -144,8 +153,9 @@ class GraphStore:
         self.close()
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run the named query ``cypher/<name>.cypher`` and return its rows as dicts."""
-        query = load_query(name)
+        """Run the named query ``cypher/<name>.cypher`` (as the store's kernel has it) and
+        return its rows as dicts."""
+        query = load_query(name, kernel=self.kernel)
         query.check(params)
         return self.execute(query.text, label=name, **params)
 
@@ -158,7 +168,7 @@ class GraphStore:
 
         def attempt() -> T:
             with self.driver.session(database=self.config.database) as session:
-                return session.execute_write(lambda tx: work(Transaction(tx)))
+                return session.execute_write(lambda tx: work(Transaction(tx, self.kernel)))
 
         return self._retrying(label, attempt)
 

@@ -1,7 +1,8 @@
 """Open the configured graph store: an external Bolt server, or a local one.
 
 With no ``NEO4J_URI`` (or ``--uri``), the local server of the chosen engine is
-started on demand. Pending migrations are applied before first use.
+started on demand. Pending migrations are applied before first use, and the store's matching
+kernel is chosen (``graphstore/kernel.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from coman_graph.graphstore.config import (
     external_config,
 )
 from coman_graph.graphstore.connection import GraphStore, connect
+from coman_graph.graphstore.kernel import AUTO, choose_kernel
 from coman_graph.graphstore.migrations import migrate
 from coman_graph.graphstore.servers import local_server
 
@@ -37,13 +39,17 @@ def resolve(
     return server.config()
 
 
-def open_store(config: ConnectionConfig, apply_migrations: bool = True) -> GraphStore:
-    """Connect to ``config`` and bring its schema up to date."""
+def open_store(
+    config: ConnectionConfig, apply_migrations: bool = True, kernel: str = AUTO
+) -> GraphStore:
+    """Connect to ``config``, bring its schema up to date and choose the matching kernel
+    (``auto``, ``procedure`` or ``cypher``: ``graphstore/kernel.py``)."""
     store = connect(config)
-    if apply_migrations:
-        try:
+    try:
+        if apply_migrations:
             migrate(store)
-        except Exception:
-            store.close()
-            raise
+        store.kernel = choose_kernel(store, kernel)
+    except Exception:
+        store.close()
+        raise
     return store

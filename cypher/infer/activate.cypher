@@ -1,7 +1,8 @@
 // Activate the active concepts (compartments) of the competing classes with each sample of a
 // batch, and rank the detector neurons. A concept is matched to the sample as in training
-// (kernel/unit-pairs: mutual-best pairs of units sharing an anchor cell; kernel/link-energy:
-// interconnections whose counterparts are interconnected), without writing anything.
+// (kernel/match: mutual-best pairs of units sharing an anchor cell, and interconnections whose
+// counterparts are interconnected), without writing anything. The specification of the
+// coman.activate procedure (infer/activate.procedure).
 //   fill     = matched energy / concept energy     (how much of the concept the sample fills)
 //   coverage = matched sample units and interconnections / all of the sample's
 //              (penalises the sample's unexplained structure: an over-general, low-energy
@@ -14,8 +15,8 @@
 //                times 2 ^ -($figure_weight * the bits of the concept's figure the sample
 //                leaves unfilled: kernel/figure-energy).
 // A concept that shares no unit pair with the sample has activation 0. Each neuron takes its
-// best compartment (ties to the one that absorbed more examples, then to the higher energy);
-// winner-take-all over the neurons, the same way.
+// best compartment (ties to the one that absorbed more examples, then to the higher energy, then
+// to the lower concept id); winner-take-all over the neurons, the same way.
 // Parameters:
 //   $sample_ids — the batch of samples to classify
 //   $classes — the detector neurons that compete (digit classes)
@@ -36,8 +37,7 @@ CALL () {
   UNWIND $sample_ids AS sample_id
   MATCH (sample:Sample {sample_id: sample_id})
   WITH sample, $classes AS classes, 'active' AS status, null AS training, null AS concept_id
-  // @include kernel/unit-pairs
-  // @include kernel/link-energy
+  // @include kernel/match
   MATCH (c:Concept {concept_id: concept_id})
   // @include kernel/figure-energy
   WITH sample, collect({c: c, matched: unit_energy + link_energy, figure_missing: figure_missing,
@@ -62,7 +62,7 @@ WITH s, unmatched, c, coverage, figure_missing,
 WITH s, unmatched, c, fill, coverage, figure_missing,
      CASE $rule WHEN 'fill' THEN fill WHEN 'explained' THEN explained
        ELSE fill * coverage END * 2.0 ^ (-$figure_weight * figure_missing) AS activation
-ORDER BY activation DESC, c.examples_seen DESC, c.energy DESC
+ORDER BY activation DESC, c.examples_seen DESC, c.energy DESC, c.concept_id
 WITH s, unmatched, c.class AS class,
      collect({class: c.class, concept_id: c.concept_id, activation: activation, fill: fill,
               coverage: coverage, figure_missing: figure_missing, energy: c.energy,
@@ -70,6 +70,7 @@ WITH s, unmatched, c.class AS class,
 WITH s, unmatched, [b IN collect(best) WHERE b.class IS NOT NULL] AS matched_neurons
 UNWIND matched_neurons + [u IN unmatched WHERE NOT u.class IN [m IN matched_neurons | m.class]]
   AS neuron
-WITH s, neuron ORDER BY neuron.activation DESC, neuron.examples DESC, neuron.energy DESC
+WITH s, neuron
+  ORDER BY neuron.activation DESC, neuron.examples DESC, neuron.energy DESC, neuron.concept_id
 WITH s, collect(neuron) AS ranked
 RETURN s.sample_id AS sample_id, s.label AS label, ranked[0].class AS winner, ranked

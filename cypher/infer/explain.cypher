@@ -9,7 +9,7 @@ MATCH (s:Sample {sample_id: $sample_id})
 MATCH (c:Concept {concept_id: $concept_id})
 CALL (s, c) {
   WITH s AS sample, [c.class] AS classes, null AS status, null AS training, c.concept_id AS concept_id
-  // @include kernel/unit-pairs
+  // @include kernel/match
   UNWIND range(0, size(cus) - 1) AS i
   RETURN cus[i] AS cu, sus[i] AS su, scores[i] AS score
 }

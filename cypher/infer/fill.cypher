@@ -11,8 +11,7 @@ MATCH (s:Sample {sample_id: $sample_id})
 MATCH (c:Concept {concept_id: $concept_id})
 CALL (s, c) {
   WITH s AS sample, [c.class] AS classes, null AS status, null AS training, c.concept_id AS concept_id
-  // @include kernel/unit-pairs
-  // @include kernel/link-energy
+  // @include kernel/match
   RETURN collect({pairs: size(cus), unit_energy: unit_energy, links: links,
                   link_energy: link_energy}) AS found
 }

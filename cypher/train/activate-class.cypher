@@ -1,11 +1,15 @@
 // Make one training run's concepts the class's model, atomically: the previously active
 // concepts of the class and any other unfinished run's concepts are deleted with their units
-// and figures, and the run's concepts and their units become 'active'.
+// and figures, and the run's concepts and their units become 'active'. The neuron takes a new
+// model_version (see train/lock-neuron).
 // Parameters:
 //   $class — the digit class
 //   $training — the training run id whose concepts become active
+//   $model_version — a token no earlier write of the class's concepts used
 // Returns: activated, removed — concepts
 MATCH (n:DetectorNeuron {class: $class})
+SET n.model_version = $model_version
+WITH n
 CALL (n) {
   MATCH (n)-[:HAS_COMPARTMENT]->(old:Concept)
   WHERE old.training <> $training

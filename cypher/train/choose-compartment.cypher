@@ -25,8 +25,7 @@ CALL (s, absorbed) {
   WITH s AS sample, [$class] AS classes, 'training' AS status, $training AS training,
        null AS concept_id
   WHERE NOT absorbed
-  // @include kernel/unit-pairs
-  // @include kernel/link-energy
+  // @include kernel/match
   RETURN collect({concept_id: concept_id, cus: cus, sus: sus, scores: scores,
                   energy: unit_energy + link_energy}) AS matches
 }

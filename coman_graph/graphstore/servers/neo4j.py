@@ -2,7 +2,8 @@
 
 ``engines/neo4j/pom.xml`` pins the versions; Maven copies the jars into the
 Neo4j home (``.tools/neo4j`` in the checkout, or ``$COMAN_NEO4J_HOME``): ``lib/``
-with the server and the launcher, ``plugins/`` with APOC and GDS. The launcher
+with the server and the launcher, ``plugins/`` with APOC, GDS and the ``coman.*``
+procedures (``engines/neo4j/procedures``), which the server's allow-list admits. The launcher
 (``engines/neo4j/src``) sets the password of user ``neo4j`` from the 0600 file at
 the first start, in-process, then runs the server with ``<root>/conf/neo4j.conf``,
 which is written at every start with that start's ports. SIGTERM shuts it down
@@ -25,6 +26,10 @@ LAUNCHER_CLASS = "org.comangraph.neo4j.Launcher"
 LAUNCHER_JAR = "coman-graph-neo4j-launcher.jar"
 JAVA_MAJOR = 17
 PAGE_CACHE = "512m"
+#: Procedures loaded with unrestricted access (they use Neo4j's internal API), and this project's
+#: own (the public procedure API only); a procedure on no list is silently not loaded.
+UNRESTRICTED_PROCEDURES = "gds.*,apoc.*"
+COMAN_PROCEDURES = "coman.*"
 #: The status of one database, asked of the system database.
 SHOW_DATABASE = (
     "SHOW DATABASE $name YIELD requestedStatus AS requested, currentStatus AS current, "
@@ -113,8 +118,8 @@ class Neo4jServer(LocalServer):
             "server.http.advertised_address": f"127.0.0.1:{http_port}",
             "server.https.enabled": "false",
             "dbms.security.auth_enabled": "true",
-            "dbms.security.procedures.unrestricted": "gds.*,apoc.*",
-            "dbms.security.procedures.allowlist": "gds.*,apoc.*",
+            "dbms.security.procedures.unrestricted": UNRESTRICTED_PROCEDURES,
+            "dbms.security.procedures.allowlist": f"{UNRESTRICTED_PROCEDURES},{COMAN_PROCEDURES}",
             "server.memory.pagecache.size": PAGE_CACHE,
             "db.tx_log.rotation.retention_policy": "2 files",
             "dbms.usage_report.enabled": "false",

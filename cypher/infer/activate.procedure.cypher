@@ -1,0 +1,15 @@
+// Fast path of infer/activate on a server with the coman.* procedures: the same activation and
+// winner-take-all over a batch of samples, computed by coman.activate
+// (engines/neo4j/procedures), which keeps the active concepts in memory per model version.
+// Parameters:
+//   $sample_ids — the batch of samples to classify
+//   $classes — the detector neurons that compete (digit classes)
+//   $rule — 'explained', 'fill_coverage' or 'fill'
+//   $figure_weight — activation halves per 1 / $figure_weight bits of figure left unfilled
+//   $distance_weight — rank penalty per squared unit of distance (normalised coordinates)
+// Returns: sample_id, label, winner (class), ranked — each neuron's best compartment, best first:
+//   [{class, concept_id, activation, fill, coverage, figure_missing, energy, examples}]
+CALL coman.activate($sample_ids, $classes,
+                    {rule: $rule, figure_weight: $figure_weight, distance_weight: $distance_weight})
+  YIELD sample_id, label, winner, ranked
+RETURN sample_id, label, winner, ranked

@@ -207,6 +207,7 @@ def evaluate(
         f"{on}_images": len(tests),
         "rule": rule,
         "compartment_loss": config.compartment_loss,
+        "kernel": store.kernel,
     }
     evaluation = Evaluation(
         run_id,

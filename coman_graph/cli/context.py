@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from coman_graph.graphstore.config import default_engine, default_server_dir
+from coman_graph.graphstore.kernel import KERNELS, check_kernel, default_kernel
 from coman_graph.graphstore.servers import ENGINES, LocalServer, local_server
 
 if TYPE_CHECKING:  # the driver is imported only by commands that open a store
@@ -29,6 +30,7 @@ class CliContext:
     database: str | None
     server_dir: Path | None
     engine: str
+    kernel: str
 
     def local(self, engine: str | None = None) -> LocalServer:
         """The local server of ``engine`` (default: the chosen one) in its data folder."""
@@ -36,13 +38,14 @@ class CliContext:
         return local_server(engine, self.server_dir or default_server_dir(engine))
 
     def store(self, apply_migrations: bool = True) -> GraphStore:
-        """Connect (starting the local server if no server is configured) and migrate."""
+        """Connect (starting the local server if no server is configured), migrate and choose
+        the matching kernel."""
         from coman_graph.graphstore.open import open_store, resolve
 
         config = resolve(
             self.uri, self.user, self.password, self.database, self.server_dir, self.engine
         )
-        return open_store(config, apply_migrations=apply_migrations)
+        return open_store(config, apply_migrations=apply_migrations, kernel=self.kernel)
 
 
 def cli_context(ctx: typer.Context) -> CliContext:
@@ -76,6 +79,21 @@ def global_options(
         help=f"Engine of the local server: {' or '.join(ENGINES)}.",
         show_default=default_engine(),
     ),
+    kernel: str = typer.Option(
+        None,
+        envvar="COMAN_KERNEL",
+        help=f"Matching kernel: {', '.join(KERNELS)}. auto: the server's coman.* procedures "
+        "when it has them (the local neo4j engine does), else the Cypher specification.",
+        show_default=default_kernel(),
+    ),
 ) -> None:
     """Graph-database-native ComAN: learn handwritten digits from a few examples, in Cypher."""
-    ctx.obj = CliContext(uri, user, password, database, server_dir, engine or default_engine())
+    ctx.obj = CliContext(
+        uri,
+        user,
+        password,
+        database,
+        server_dir,
+        engine or default_engine(),
+        check_kernel(kernel or default_kernel()),
+    )

@@ -69,4 +69,7 @@ def ping(ctx: typer.Context) -> None:
     """Run a smoke query against the configured server."""
     with cli_context(ctx).store() as store:
         rows = store.execute("MATCH (m:Migration) RETURN count(m) AS migrations")
-    console.print(f"server answers; {rows[0]['migrations']} migration(s) recorded")
+        kernel = store.kernel
+    console.print(
+        f"server answers; {rows[0]['migrations']} migration(s) recorded; matching kernel: {kernel}"
+    )

@@ -82,7 +82,7 @@ def print_evaluation(result: Evaluation) -> None:
         f"[bold]{result.run_id}[/bold]: classes {p['classes']}, {p['per_class']} unique x "
         f"(1 + {p['augment']} augmentations) per class, {p[f'{result.on}_images']} "
         f"{result.on} images (unfiltered; {len(result.ingest_failures)} unsensable, counted "
-        "as errors)"
+        f"as errors); matching kernel: {p.get('kernel', 'cypher')}"
     )
     table = Table(
         "method",

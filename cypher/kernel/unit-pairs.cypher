@@ -16,7 +16,9 @@
 // Rank: the score, minus $distance_weight x the squared distance of their positions, plus
 // $tie_bonus when the pair already corresponds (training: re-absorbing a sample reproduces its
 // correspondence). A pair is kept when each is the other's best by rank within the concept
-// (mutual best) and its score is positive.
+// (mutual best) and its score is positive. The kept pairs are listed,
+// and their scores summed, in ascending order of score, so the sum is the same number whatever
+// order the engine meets the pairs in (floating-point addition is not associative).
 // Input variables: sample (a row per sample); classes (the classes whose concept units compete),
 // status (their concepts' status, or null for any), training (a training run id, or null),
 // concept_id (one concept, or null).
@@ -53,5 +55,7 @@ WITH sample, cid, su, collect(cu) AS cus, collect(score) AS scores, collect(rank
 UNWIND range(0, size(cus) - 1) AS i
 WITH sample, cid AS concept_id, cus[i] AS cu, su, scores[i] AS score
 WHERE ranks[i] = bests[i] AND ranks[i] = su_best
+WITH sample, concept_id, cu, su, score
+  ORDER BY score
 WITH sample, concept_id, collect(cu) AS cus, collect(su) AS sus, collect(score) AS scores,
      sum(score) AS unit_energy

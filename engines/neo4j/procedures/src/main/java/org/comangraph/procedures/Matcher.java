@@ -1,6 +1,7 @@
 package org.comangraph.procedures;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +24,9 @@ import java.util.Set;
  *       within the concept (every pair at the best rank, ties included);
  *   <li>a concept interconnection counts when the counterparts of its two units (the first pair
  *       of each) are interconnected in the sample, either direction, and fills the table
- *       look-up of that sample interconnection's slots.
+ *       look-up of that sample interconnection's slots;
+ *   <li>the pairs are listed, and pair and interconnection scores summed, in ascending order of
+ *       score: the same sums, to the bit, as the Cypher kernel's.
  * </ul>
  */
 final class Matcher {
@@ -100,19 +103,26 @@ final class Matcher {
             cuBest.merge(c.cu(), c.rank(), Math::max);
             suBest.merge(new SampleSide(c.cu().conceptId, c.su().index()), c.rank(), Math::max);
         }
-        Map<String, Match> matches = new LinkedHashMap<>();
+        Map<String, List<Candidate>> kept = new LinkedHashMap<>();
         for (Candidate c : candidates) {
             if (c.rank() == cuBest.get(c.cu())
                     && c.rank() == suBest.get(new SampleSide(c.cu().conceptId, c.su().index()))) {
-                Match m = matches.computeIfAbsent(c.cu().conceptId, Match::new);
+                kept.computeIfAbsent(c.cu().conceptId, k -> new ArrayList<>()).add(c);
+            }
+        }
+        Map<String, Match> matches = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Candidate>> e : kept.entrySet()) {
+            Match m = new Match(e.getKey());
+            List<Candidate> pairs = e.getValue();
+            pairs.sort(Comparator.comparingDouble(Candidate::score));
+            for (Candidate c : pairs) {
                 m.cus.add(c.cu());
                 m.sus.add(c.su());
                 m.scores.add(c.score());
                 m.unitEnergy = m.unitEnergy + c.score();
             }
-        }
-        for (Match m : matches.values()) {
             linkEnergy(sample, m);
+            matches.put(m.conceptId, m);
         }
         return matches;
     }
@@ -137,11 +147,16 @@ final class Matcher {
             }
         }
         m.links = found.size();
+        List<Double> scores = new ArrayList<>();
         for (Map.Entry<ConceptModel.Link, long[]> e : found.entrySet()) {
-            Double energy = Graph.lookUp(e.getKey().table, e.getValue());
-            if (energy != null) {
-                m.linkEnergy = m.linkEnergy + energy;
+            Double score = Graph.lookUp(e.getKey().table, e.getValue());
+            if (score != null) {
+                scores.add(score);
             }
+        }
+        scores.sort(null);
+        for (double score : scores) {
+            m.linkEnergy = m.linkEnergy + score;
         }
     }
 }

@@ -142,20 +142,62 @@ def all_anchor_keys() -> list[str]:
     return sorted(keys)
 
 
+def level_tables(scale: Scale) -> tuple[list[str], list[float]]:
+    """Every table a parameter on ``scale`` compiles to, keyed by the concept's level and code.
+
+    A concept's parameter at level ``l`` with code ``c`` fills, for a sample unit in fine cell
+    ``k``, the energy of the finest level at or coarser than ``l`` at which their codes agree:
+    the sum, over the levels ``l' >= l`` (wildcard excluded) at which cell ``k``'s code is the
+    concept's, of ``E[l'] - E[l' + 1]``, added finest first. By nesting, the concept's codes at
+    the coarser levels are ``c``'s ancestors, so the vector depends on (``l``, ``c``) only.
+
+    Returns
+    -------
+    keys
+        ``"<level>|<code>"`` for every level (wildcard included) and every code at it, levels
+        finest first, codes in universe order.
+    tables
+        The vectors of ``keys``, in their order, flattened: the one of ``keys[i]`` is
+        ``tables[i * cells : (i + 1) * cells]`` (``cells``: the scale's fine cells).
+    """
+    cells = UNIVERSES[scale.name]
+    energies, depth = scale.energies, scale.depth
+    keys: list[str] = []
+    tables: list[float] = []
+    for level in range(depth):
+        for codes in cells:
+            key = f"{level}|{codes[level]}"
+            if key in keys:
+                continue
+            keys.append(key)
+            for cell in cells:
+                filled = 0.0
+                for finer in range(level, depth - 1):
+                    if cell[finer] == codes[finer]:
+                        filled = filled + (energies[finer] - energies[finer + 1])
+                tables.append(filled)
+    return keys, tables
+
+
 def scale_rows() -> list[dict[str, Any]]:
     """The ``ingest/write-scales`` rows: every scale with its levels, energies and universe."""
     users: dict[str, list[str]] = {}
     for parameter, scale_name in SCALE_OF.items():
         users.setdefault(scale_name, []).append(parameter)
-    return [
-        {
-            "name": s.name,
-            "levels": [*s.level_names, WILDCARD],
-            "cells": [*s.cells, 1],
-            "energies": list(s.energies),
-            "parameters": sorted(users.get(s.name, [])),
-            # flattened: the codes of cell i are universe[i * depth : (i + 1) * depth]
-            "universe": [code for cell in UNIVERSES[s.name] for code in cell],
-        }
-        for s in (*SCALES.values(), KIND_SCALE, LOOPS_SCALE, CLOSURE_SCALE)
-    ]
+    rows = []
+    for s in (*SCALES.values(), KIND_SCALE, LOOPS_SCALE, CLOSURE_SCALE):
+        keys, tables = level_tables(s)
+        rows.append(
+            {
+                "name": s.name,
+                "levels": [*s.level_names, WILDCARD],
+                "cells": [*s.cells, 1],
+                "energies": list(s.energies),
+                "parameters": sorted(users.get(s.name, [])),
+                # flattened: the codes of cell i are universe[i * depth : (i + 1) * depth]
+                "universe": [code for cell in UNIVERSES[s.name] for code in cell],
+                "table_keys": keys,
+                "tables": tables,
+            }
+        )
+    return rows

@@ -270,6 +270,47 @@ def test_kernel_matches_every_pair_sharing_an_anchor_cell(store, trained):
     assert shifted_only > 0  # the case the test is about occurs
 
 
+COMPILED = """
+UNWIND $ids AS id
+MATCH (:Concept {concept_id: id})-[:HAS_UNIT|HAS_FIGURE]->(u)
+OPTIONAL MATCH (u)-[r:INTERCONNECTS]->()
+WITH u, collect(r) AS links
+UNWIND [u] + links AS o
+RETURN o.params AS params, [p IN o.params | o[p]] AS codes, o.levels AS levels, o.table AS table
+"""
+
+
+def test_compiled_tables_are_the_energy_each_cell_fills(store, trained):
+    """Every table of the trained concepts (units, interconnections, figures), compiled from
+    the scales' precomputed level tables, is the definition computed here from the stored
+    universes: per parameter and fine cell, the sum over the levels at or coarser than the
+    concept's at which the cell's code is the concept's of E[l] - E[l+1], finest first."""
+    scales = {
+        parameter: row
+        for row in store.execute("MATCH (s:Scale) RETURN s.parameters AS ps, s AS s")
+        for parameter in row["ps"]
+    }
+    concept_ids = [c.concept_id for _, result in trained.values() for c in result.compartments]
+    checked = 0
+    for owner in store.execute(COMPILED, ids=concept_ids):
+        expected: list[float] = []
+        for parameter, codes, level in zip(
+            owner["params"], owner["codes"], owner["levels"], strict=True
+        ):
+            scale = scales[parameter]["s"]
+            depth, energies = len(scale["levels"]), scale["energies"]
+            universe = scale["universe"]
+            for cell in range(len(universe) // depth):
+                filled = 0.0
+                for finer in range(level, depth - 1):
+                    if universe[cell * depth + finer] == codes[finer]:
+                        filled = filled + (energies[finer] - energies[finer + 1])
+                expected.append(filled)
+        assert owner["table"] == expected
+        checked += 1
+    assert checked > 100
+
+
 FIGURES = """
 UNWIND $ids AS id
 MATCH (owner {%s: id})-[:HAS_FIGURE]->(f)

@@ -2,10 +2,12 @@
 // (kernel/unit-pairs, kernel/link-energy, kernel/figure-energy). For each parameter, in `params`
 // order, and each fine cell of the parameter's scale (the (:Scale) universe, cells in index order),
 // the table holds the energy a sample in that cell fills: the energy of the finest level, at or
-// coarser than the concept's level, at which the cell's code and the concept's agree; written as
-// the sum, over the agreeing levels l at or coarser than the concept's, of E[l] - E[l+1] (agreement
-// at a level implies agreement at every coarser one). A sample's `slots` index these tables, so
-// scoring a pair is one look-up per parameter. Run after every change of levels.
+// coarser than the concept's level, at which the cell's code and the concept's agree (the sum,
+// over the agreeing levels l at or coarser than the concept's, of E[l] - E[l+1]). That vector
+// depends only on the concept's level and its code there, so every scale stores them all,
+// precomputed (`table_keys` 'level|code', `tables` flattened: coman_graph/encoding.py,
+// level_tables); compiling is one look-up and one slice per parameter. A sample's `slots` index
+// these tables, so scoring a pair is one look-up per parameter. Run after every change of levels.
 // Parameters:
 //   $concept_id — the concept
 // Returns: units (the figure included), links — tables compiled
@@ -13,27 +15,31 @@ MATCH (c:Concept {concept_id: $concept_id})
 CALL () {
   MATCH (scale:Scale)
   UNWIND scale.parameters AS parameter
-  RETURN collect({parameter: parameter, universe: scale.universe, depth: size(scale.levels),
-                  energies: scale.energies}) AS scales
+  RETURN collect({parameter: parameter, keys: scale.table_keys, tables: scale.tables,
+                  cells: size(scale.universe) / size(scale.levels)}) AS scales
 }
 CALL (c, scales) {
   MATCH (c)-[:HAS_UNIT|HAS_FIGURE]->(cu)
-  WITH cu, [p IN cu.params | [x IN scales WHERE x.parameter = p][0]] AS used
-  SET cu.table = reduce(t = [], i IN range(0, size(used) - 1) |
-        t + [cell IN range(0, size(used[i].universe) / used[i].depth - 1) |
-          reduce(e = 0.0, l IN range(cu.levels[i], used[i].depth - 2) |
-            e + CASE WHEN used[i].universe[cell * used[i].depth + l] = cu[cu.params[i]][l]
-                THEN used[i].energies[l] - used[i].energies[l + 1] ELSE 0.0 END)])
+  WITH cu, [i IN range(0, size(cu.params) - 1) |
+            {scale: [x IN scales WHERE x.parameter = cu.params[i]][0],
+             key: toString(cu.levels[i]) + '|' + cu[cu.params[i]][cu.levels[i]]}] AS used
+  WITH cu, [u IN used | {scale: u.scale,
+                         at: [k IN range(0, size(u.scale.keys) - 1) WHERE u.scale.keys[k] = u.key][0]}]
+       AS found
+  SET cu.table = reduce(t = [], f IN found |
+        t + f.scale.tables[f.at * f.scale.cells .. (f.at + 1) * f.scale.cells])
   RETURN count(cu) AS units
 }
 CALL (c, scales) {
   MATCH (c)-[:HAS_UNIT]->(:ConceptUnit)-[r:INTERCONNECTS]->(:ConceptUnit)
-  WITH r, [p IN r.params | [x IN scales WHERE x.parameter = p][0]] AS used
-  SET r.table = reduce(t = [], i IN range(0, size(used) - 1) |
-        t + [cell IN range(0, size(used[i].universe) / used[i].depth - 1) |
-          reduce(e = 0.0, l IN range(r.levels[i], used[i].depth - 2) |
-            e + CASE WHEN used[i].universe[cell * used[i].depth + l] = r[r.params[i]][l]
-                THEN used[i].energies[l] - used[i].energies[l + 1] ELSE 0.0 END)])
+  WITH r, [i IN range(0, size(r.params) - 1) |
+           {scale: [x IN scales WHERE x.parameter = r.params[i]][0],
+            key: toString(r.levels[i]) + '|' + r[r.params[i]][r.levels[i]]}] AS used
+  WITH r, [u IN used | {scale: u.scale,
+                        at: [k IN range(0, size(u.scale.keys) - 1) WHERE u.scale.keys[k] = u.key][0]}]
+       AS found
+  SET r.table = reduce(t = [], f IN found |
+        t + f.scale.tables[f.at * f.scale.cells .. (f.at + 1) * f.scale.cells])
   RETURN count(r) AS links
 }
 RETURN units, links

@@ -117,3 +117,10 @@ def test_browser_query_draws_one_concept_hypergraph(store, drawn):
     assert {p["types"][2] for p in edges} <= {"BOUNDED_BY", "INTERCONNECTS"}
     assert len(edges) == 2 * units["edges"]  # each edge is reached from both of its units
     assert all(p["labels"][:2] == [["DetectorNeuron"], ["Concept"]] for p in drawn)
+
+
+def test_compose_loads_the_procedures_scripts_setup_builds():
+    compose = (DOCKER / "compose.yaml").read_text()
+    (mount,) = re.findall(r"- (\S+coman-graph-procedures\.jar):/coman/", compose)
+    assert (DOCKER / mount).resolve() == REPO / ".tools/neo4j/plugins/coman-graph-procedures.jar"
+    assert re.findall(r'procedures_allowlist: "([^"]+)"', compose) == ["gds.*,apoc.*,coman.*"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from cli_helpers import cli_env, run_cli
@@ -34,6 +35,7 @@ from coman_graph.inference import classify, explain
 from coman_graph.ingest import ingest
 from coman_graph.learning import TrainingConfig, new_model_version, train_class
 
+PROCEDURES_DOC = Path(__file__).resolve().parents[1] / "docs" / "procedures.md"
 P10_SUBSET = Protocol("parity-P10", tuple(range(10)), 1, 2)
 P6_SUBSET = Protocol("parity-P6", (1, 2, 3, 6, 7, 9), 2, 2)
 P10_SEED, P6_SEED = 41, 43
@@ -120,6 +122,13 @@ def test_the_catalogue_the_linter_reads_is_the_built_plugins(store, neo4j_only):
     assert server_catalogue(store) == json.loads(CATALOGUE.read_text()), (
         "engines/neo4j/procedures/catalogue.json is stale: run scripts/procedure-catalogue"
     )
+
+
+def test_every_procedure_is_documented_with_its_signature():
+    documented = PROCEDURES_DOC.read_text().replace("\\|", "|")
+    for procedure in json.loads(CATALOGUE.read_text()):
+        assert procedure["signature"] in documented, procedure["name"]
+        assert procedure["mode"] == "READ", procedure["name"]
 
 
 # -- training --------------------------------------------------------------------------------

@@ -17,13 +17,17 @@ from typing import Any
 from coman_graph.encoding import DISTANCE_WEIGHT, FIGURE_WEIGHT
 from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
+from coman_graph.graphstore.queries import CYPHER, PROCEDURE
 
 #: Activation rules (see cypher/infer/activate.cypher); the first is the default, chosen on
 #: held-out training images: fill_coverage 84.3% / 73.1% against explained 81.6% / 69.1%
 #: (P6 / P10 protocols, 800 validation images each).
 RULES = ("fill_coverage", "explained", "fill")
 DEFAULT_RULE = RULES[0]
-BATCH_SIZE = 40
+#: Samples per activation query, per matching kernel: the Cypher kernel's intermediate rows grow
+#: with the batch (ArcadeDB's per-query heap budget, docs/compatibility.md); the procedure keeps
+#: one sample's pairs at a time, and larger batches save round trips (scripts/bench-classify).
+BATCH_SIZES = {CYPHER: 40, PROCEDURE: 250}
 #: The matching constants in classification (no bonus for earlier correspondences).
 MATCHING = {"distance_weight": DISTANCE_WEIGHT, "tie_bonus": 0.0, "figure_weight": FIGURE_WEIGHT}
 
@@ -66,15 +70,17 @@ def classify(
     classes: tuple[int, ...] = tuple(range(10)),
     rule: str = DEFAULT_RULE,
     workers: int = 2,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> list[Decision]:
     """Classify stored samples against the active concepts of ``classes``.
 
-    The decisions follow the order of ``sample_ids``. If a batch fails (or Ctrl-C), the
-    batches not yet started are dropped, not run.
+    The decisions follow the order of ``sample_ids``; batches of ``batch_size`` (default: the
+    store's kernel's, :data:`BATCH_SIZES`) run over ``workers`` sessions. If a batch fails (or
+    Ctrl-C), the batches not yet started are dropped, not run.
     """
     check_rule(rule)
+    batch_size = batch_size or BATCH_SIZES[store.kernel]
     batches = [sample_ids[i : i + batch_size] for i in range(0, len(sample_ids), batch_size)]
 
     def run(batch: list[str]) -> list[Decision]:

@@ -68,6 +68,9 @@ final class ConceptModel {
         final List<Link> links = new ArrayList<>();
         /** The sample units it corresponds to already (read only when matching asks). */
         Set<Node> corresponds;
+        /** Its position in the model's units, and its concept's in the model's concepts. */
+        int ordinal;
+        int concept;
 
         Unit(Node node, Map<String, Object> p) {
             this.node = node;
@@ -89,6 +92,8 @@ final class ConceptModel {
     final Map<String, List<Unit>> byAnchor = new HashMap<>();
     /** Every unit kept, once. */
     final List<Unit> units = new ArrayList<>();
+    /** The concepts of the units kept, by ordinal. */
+    final List<String> conceptIds = new ArrayList<>();
 
     private ConceptModel() {}
 
@@ -214,8 +219,17 @@ final class ConceptModel {
         return model;
     }
 
-    /** Reads each kept unit's interconnections to the other kept units. */
+    /** Reads each kept unit's interconnections to the other kept units, and numbers them. */
     private void link(Map<Node, Unit> seen) {
+        Map<String, Integer> concepts = new HashMap<>();
+        for (int i = 0; i < units.size(); i++) {
+            Unit unit = units.get(i);
+            unit.ordinal = i;
+            unit.concept = concepts.computeIfAbsent(unit.conceptId, id -> {
+                conceptIds.add(id);
+                return conceptIds.size() - 1;
+            });
+        }
         for (Map.Entry<Node, Unit> entry : seen.entrySet()) {
             Unit unit = entry.getValue();
             if (unit == null) {

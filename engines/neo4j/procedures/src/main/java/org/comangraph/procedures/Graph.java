@@ -76,13 +76,19 @@ final class Graph {
      * be null (no table, no slots, or a slot outside the table).
      */
     static Double lookUp(double[] table, long[] slots) {
+        double sum = score(table, slots);
+        return Double.isNaN(sum) ? null : sum;
+    }
+
+    /** {@link #lookUp} without boxing: NaN where it is null (table entries are never NaN). */
+    static double score(double[] table, long[] slots) {
         if (table == null || slots == null) {
-            return null;
+            return Double.NaN;
         }
         double sum = 0.0;
         for (long slot : slots) {
             if (slot < 0 || slot >= table.length) {
-                return null;
+                return Double.NaN;
             }
             sum = sum + table[(int) slot];
         }

@@ -1,13 +1,11 @@
 package org.comangraph.procedures;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The matching kernel: mutual-best unit pairs (cypher/kernel/unit-pairs) and the energy of the
@@ -28,6 +26,8 @@ import java.util.Set;
  *   <li>the pairs are listed, and pair and interconnection scores summed, in ascending order of
  *       score: the same sums, to the bit, as the Cypher kernel's.
  * </ul>
+ *
+ * Units and concepts are addressed by their ordinals in the model, so the hot loops index arrays.
  */
 final class Matcher {
     /** The kept pairs of one concept and the energy they fill. */
@@ -49,77 +49,136 @@ final class Matcher {
         }
     }
 
-    private record Candidate(ConceptModel.Unit cu, SampleGraph.Unit su, double score, double rank) {}
+    /**
+     * Growable parallel arrays of candidate pairs, and the best ranks per concept unit and per
+     * (concept, sample unit): one per call, reused from sample to sample.
+     */
+    static final class Workspace {
+        int size = 0;
+        double[] cuBest = new double[0];
+        double[] suBest = new double[0];
+        int[] cu = new int[1024];
+        int[] su = new int[1024];
+        double[] score = new double[1024];
+        double[] rank = new double[1024];
 
-    private record SampleSide(String conceptId, int unit) {}
+        void add(int cuOrdinal, int suIndex, double s, double r) {
+            if (size == cu.length) {
+                cu = Arrays.copyOf(cu, size * 2);
+                su = Arrays.copyOf(su, size * 2);
+                score = Arrays.copyOf(score, size * 2);
+                rank = Arrays.copyOf(rank, size * 2);
+            }
+            cu[size] = cuOrdinal;
+            su[size] = suIndex;
+            score[size] = s;
+            rank[size] = r;
+            size++;
+        }
+
+        /** Clears the candidates and sizes the best-rank arrays, all at minus infinity. */
+        void reset(int units, int sides) {
+            size = 0;
+            if (cuBest.length < units) {
+                cuBest = new double[units];
+            }
+            if (suBest.length < sides) {
+                suBest = new double[sides];
+            }
+            Arrays.fill(cuBest, 0, units, Double.NEGATIVE_INFINITY);
+            Arrays.fill(suBest, 0, sides, Double.NEGATIVE_INFINITY);
+        }
+    }
 
     private Matcher() {}
 
     /**
-     * Matches {@code sample} against the units of {@code model} whose class is in {@code classes}
-     * (every class when null). Returns the matches by concept id, concepts without a kept pair
-     * left out.
+     * Matches {@code sample} against the units of {@code model} admitted by {@code admitted}
+     * (indexed by unit ordinal; null admits all). Returns the matches by concept id, concepts
+     * without a kept pair left out.
      */
     static Map<String, Match> match(
-            SampleGraph sample, ConceptModel model, Set<Double> classes, double distanceWeight, double tieBonus) {
-        List<Candidate> candidates = new ArrayList<>();
+            SampleGraph sample,
+            ConceptModel model,
+            boolean[] admitted,
+            double distanceWeight,
+            double tieBonus,
+            Workspace c) {
+        int sampleUnits = sample.unitList.size();
+        c.reset(model.units.size(), model.conceptIds.size() * sampleUnits);
         for (SampleGraph.Unit su : sample.unitList) {
             String[] keys = su.anchorKeys();
-            if (keys == null || keys.length == 0) {
+            if (keys == null || keys.length == 0 || su.x() == null || su.y() == null) {
                 continue;
             }
             String main = keys[0];
+            long[] slots = su.slots();
+            double sx = su.x();
+            double sy = su.y();
             for (int k = 0; k < keys.length; k++) {
                 List<ConceptModel.Unit> anchored = model.byAnchor.get(keys[k]);
                 if (anchored == null) {
                     continue;
                 }
                 for (ConceptModel.Unit cu : anchored) {
-                    if (classes != null && (cu.cls == null || !classes.contains(cu.cls))) {
+                    if (admitted != null && !admitted[cu.ordinal]) {
                         continue;
                     }
                     if (k != 0 && (cu.main == null || main == null || cu.main.equals(main))) {
                         continue;
                     }
-                    Double score = Graph.lookUp(cu.table, su.slots());
-                    if (score == null || !(score > 0)) {
+                    double score = Graph.score(cu.table, slots);
+                    if (!(score > 0) || cu.x == null || cu.y == null) {
                         continue;
                     }
-                    if (cu.x == null || cu.y == null || su.x() == null || su.y() == null) {
-                        continue;
-                    }
-                    double d2 = Math.pow(cu.x - su.x(), 2.0) + Math.pow(cu.y - su.y(), 2.0);
+                    double d2 = Math.pow(cu.x - sx, 2.0) + Math.pow(cu.y - sy, 2.0);
                     double bonus = tieBonus == 0.0
                             ? 0.0
                             : cu.corresponds != null && cu.corresponds.contains(su.node()) ? tieBonus : 0.0;
-                    double rank = score - distanceWeight * d2 + bonus;
-                    candidates.add(new Candidate(cu, su, score, rank));
+                    c.add(cu.ordinal, su.index(), score, score - distanceWeight * d2 + bonus);
                 }
             }
         }
-        Map<ConceptModel.Unit, Double> cuBest = new IdentityHashMap<>();
-        Map<SampleSide, Double> suBest = new HashMap<>();
-        for (Candidate c : candidates) {
-            cuBest.merge(c.cu(), c.rank(), Math::max);
-            suBest.merge(new SampleSide(c.cu().conceptId, c.su().index()), c.rank(), Math::max);
+        double[] cuBest = c.cuBest;
+        double[] suBest = c.suBest;
+        for (int i = 0; i < c.size; i++) {
+            int side = model.units.get(c.cu[i]).concept * sampleUnits + c.su[i];
+            cuBest[c.cu[i]] = Math.max(cuBest[c.cu[i]], c.rank[i]);
+            suBest[side] = Math.max(suBest[side], c.rank[i]);
         }
-        Map<String, List<Candidate>> kept = new LinkedHashMap<>();
-        for (Candidate c : candidates) {
-            if (c.rank() == cuBest.get(c.cu())
-                    && c.rank() == suBest.get(new SampleSide(c.cu().conceptId, c.su().index()))) {
-                kept.computeIfAbsent(c.cu().conceptId, k -> new ArrayList<>()).add(c);
+        int[] keptCount = new int[model.conceptIds.size()];
+        int[] kept = new int[c.size];
+        int keptSize = 0;
+        for (int i = 0; i < c.size; i++) {
+            ConceptModel.Unit cu = model.units.get(c.cu[i]);
+            if (c.rank[i] == cuBest[c.cu[i]] && c.rank[i] == suBest[cu.concept * sampleUnits + c.su[i]]) {
+                kept[keptSize++] = i;
+                keptCount[cu.concept]++;
             }
         }
+        // the kept pairs grouped by concept (in the order concepts are first met), each group in
+        // ascending order of score
+        int[][] groups = new int[model.conceptIds.size()][];
+        List<Integer> order = new ArrayList<>();
+        int[] filled = new int[model.conceptIds.size()];
+        for (int j = 0; j < keptSize; j++) {
+            int concept = model.units.get(c.cu[kept[j]]).concept;
+            if (groups[concept] == null) {
+                groups[concept] = new int[keptCount[concept]];
+                order.add(concept);
+            }
+            groups[concept][filled[concept]++] = kept[j];
+        }
         Map<String, Match> matches = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Candidate>> e : kept.entrySet()) {
-            Match m = new Match(e.getKey());
-            List<Candidate> pairs = e.getValue();
-            pairs.sort(Comparator.comparingDouble(Candidate::score));
-            for (Candidate c : pairs) {
-                m.cus.add(c.cu());
-                m.sus.add(c.su());
-                m.scores.add(c.score());
-                m.unitEnergy = m.unitEnergy + c.score();
+        for (int concept : order) {
+            int[] group = groups[concept];
+            sortByScore(group, c.score);
+            Match m = new Match(model.conceptIds.get(concept));
+            for (int i : group) {
+                m.cus.add(model.units.get(c.cu[i]));
+                m.sus.add(sample.unitList.get(c.su[i]));
+                m.scores.add(c.score[i]);
+                m.unitEnergy = m.unitEnergy + c.score[i];
             }
             linkEnergy(sample, m);
             matches.put(m.conceptId, m);
@@ -127,12 +186,26 @@ final class Matcher {
         return matches;
     }
 
+    /** Insertion sort of candidate indices by ascending score, stable (groups are small). */
+    private static void sortByScore(int[] group, double[] score) {
+        for (int i = 1; i < group.length; i++) {
+            int x = group[i];
+            int j = i - 1;
+            while (j >= 0 && score[group[j]] > score[x]) {
+                group[j + 1] = group[j];
+                j--;
+            }
+            group[j + 1] = x;
+        }
+    }
+
     private static void linkEnergy(SampleGraph sample, Match m) {
         Map<ConceptModel.Unit, Integer> first = new IdentityHashMap<>();
         for (int j = 0; j < m.cus.size(); j++) {
             first.putIfAbsent(m.cus.get(j), j);
         }
-        Map<ConceptModel.Link, long[]> found = new LinkedHashMap<>();
+        Map<ConceptModel.Link, long[]> found = new IdentityHashMap<>();
+        List<ConceptModel.Link> foundOrder = new ArrayList<>();
         for (int i = 0; i < m.cus.size(); i++) {
             int sa = m.sus.get(i).index();
             for (ConceptModel.Link r : m.cus.get(i).links) {
@@ -143,20 +216,22 @@ final class Matcher {
                 int sb = m.sus.get(j).index();
                 if (sample.linked(sa, sb)) {
                     found.put(r, sample.linkSlots(sa, sb));
+                    foundOrder.add(r);
                 }
             }
         }
-        m.links = found.size();
-        List<Double> scores = new ArrayList<>();
-        for (Map.Entry<ConceptModel.Link, long[]> e : found.entrySet()) {
-            Double score = Graph.lookUp(e.getKey().table, e.getValue());
+        m.links = foundOrder.size();
+        double[] scores = new double[foundOrder.size()];
+        int n = 0;
+        for (ConceptModel.Link r : foundOrder) {
+            Double score = Graph.lookUp(r.table, found.get(r));
             if (score != null) {
-                scores.add(score);
+                scores[n++] = score;
             }
         }
-        scores.sort(null);
-        for (double score : scores) {
-            m.linkEnergy = m.linkEnergy + score;
+        Arrays.sort(scores, 0, n);
+        for (int i = 0; i < n; i++) {
+            m.linkEnergy = m.linkEnergy + scores[i];
         }
     }
 }

@@ -141,14 +141,19 @@ public class Procedures {
         double distanceWeight = number(options, "distance_weight");
         Set<Double> classSet = ConceptModel.Filter.classSet(classes);
         ActiveModel model = ActiveModel.of(tx, db.databaseName());
+        boolean[] admitted = new boolean[model.units.units.size()];
+        for (ConceptModel.Unit unit : model.units.units) {
+            admitted[unit.ordinal] = unit.cls != null && classSet.contains(unit.cls);
+        }
         List<ActivationRow> rows = new ArrayList<>();
+        Matcher.Workspace workspace = new Matcher.Workspace();
         for (String sampleId : sampleIds) {
             Node node = tx.findNode(Graph.SAMPLE, "sample_id", sampleId);
             if (node == null) {
                 continue;
             }
             SampleGraph sample = SampleGraph.read(node);
-            Map<String, Matcher.Match> matches = Matcher.match(sample, model.units, classSet, distanceWeight, 0.0);
+            Map<String, Matcher.Match> matches = Matcher.match(sample, model.units, admitted, distanceWeight, 0.0, workspace);
             List<Activation.Neuron> ranked = Activation.rank(sample, model, classSet, matches, rule, figureWeight);
             List<Map<String, Object>> out = new ArrayList<>();
             for (Activation.Neuron n : ranked) {
@@ -189,7 +194,9 @@ public class Procedures {
         if (tieBonus != 0.0) {
             model.readCorrespondences();
         }
-        return Matcher.match(graph, model, null, distanceWeight, tieBonus).values().stream()
+        return Matcher.match(graph, model, null, distanceWeight, tieBonus, new Matcher.Workspace())
+                .values()
+                .stream()
                 .map(MatchRow::new);
     }
 

@@ -74,8 +74,8 @@ class ClassTraining:
 
 
 def new_model_version() -> str:
-    """A token no write of a neuron's concepts has used: what train/lock-neuron and
-    train/activate-class store as its ``model_version``."""
+    """A token no earlier write used: the ``model_version`` train/lock-neuron and
+    train/activate-class store on a neuron, and train/record-absorption on a concept."""
     return uuid.uuid4().hex
 
 
@@ -131,6 +131,7 @@ def _open_compartment(
         energy_before=0.0,
         energy_after=energy,
         operators=["create"],
+        model_version=new_model_version(),
     )
     return concept_id
 
@@ -150,6 +151,7 @@ def _reduce(
         energy_before=choice["energy_before"],
         energy_after=energy,
         operators=OPERATORS,
+        model_version=new_model_version(),
         **keys,
     )
 

@@ -28,6 +28,7 @@ from coman_graph.learning import (
     OPERATORS,
     TRAINING_KERNEL,
     TrainingConfig,
+    new_model_version,
     parameter_energies,
     train_class,
     training_id,
@@ -702,6 +703,7 @@ def record(store, sample_id: str, step: int, before: float, after: float, operat
         energy_before=before,
         energy_after=after,
         operators=operators,
+        model_version=new_model_version(),
     )
 
 

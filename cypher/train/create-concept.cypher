@@ -1,6 +1,7 @@
 // Open a compartment: a new concept of a class's detector neuron, copied from one sample at the
 // finest levels (figure, units, BOUNDED_BY and INTERCONNECTS), with CORRESPONDS from the concept's
-// figure and each concept unit to the sample's it came from (step 1). Each concept unit hangs from
+// figure and each concept unit to the sample's it came from (step 1); the relationships between
+// the copies follow those CORRESPONDS. Each concept unit hangs from
 // its anchor cells (ANCHORS, the founding unit's) and carries its concept's class, training and
 // status, which matching filters on. The concept starts in status 'training'.
 // Parameters:
@@ -35,16 +36,14 @@ CALL (c, s) {
   CREATE (a)-[:ANCHORS]->(cu)
   RETURN count(DISTINCT cu) AS units
 }
-CALL (c, s) {
-  MATCH (s)-[:HAS_UNIT]->(a:Unit)-[:BOUNDED_BY]->(b:Unit)
-  MATCH (c)-[:HAS_UNIT]->(ca:ConceptUnit {key: a.key})
-  MATCH (c)-[:HAS_UNIT]->(cb:ConceptUnit {key: b.key})
+CALL (c) {
+  MATCH (c)-[:HAS_UNIT]->(ca:ConceptUnit)-[:CORRESPONDS]->(a:Unit)-[:BOUNDED_BY]->(b:Unit)
+  MATCH (b)<-[:CORRESPONDS]-(cb:ConceptUnit)<-[:HAS_UNIT]-(c)
   CREATE (ca)-[:BOUNDED_BY]->(cb)
 }
-CALL (c, s) {
-  MATCH (s)-[:HAS_UNIT]->(a:Unit)-[r:INTERCONNECTS]->(b:Unit)
-  MATCH (c)-[:HAS_UNIT]->(ca:ConceptUnit {key: a.key})
-  MATCH (c)-[:HAS_UNIT]->(cb:ConceptUnit {key: b.key})
+CALL (c) {
+  MATCH (c)-[:HAS_UNIT]->(ca:ConceptUnit)-[:CORRESPONDS]->(a:Unit)-[r:INTERCONNECTS]->(b:Unit)
+  MATCH (b)<-[:CORRESPONDS]-(cb:ConceptUnit)<-[:HAS_UNIT]-(c)
   CREATE (ca)-[q:INTERCONNECTS]->(cb)
   SET q += properties(r), q.levels = [p IN r.params | 0], q.slots = null
   RETURN count(q) AS links

@@ -56,9 +56,10 @@ final class ConceptModel {
         }
     }
 
-    /** A concept unit. {@code node} is null in a model kept across transactions. */
+    /** A concept unit. {@code node} is null in a model read from memory. */
     static final class Unit {
         final Node node;
+        final String elementId;
         final String conceptId;
         final Double cls;
         final String main;
@@ -66,14 +67,15 @@ final class ConceptModel {
         final Double x;
         final Double y;
         final List<Link> links = new ArrayList<>();
-        /** The sample units it corresponds to already (read only when matching asks). */
-        Set<Node> corresponds;
+        /** The element ids of the sample units it corresponds to already (training's tie bonus). */
+        Set<String> corresponds;
         /** Its position in the model's units, and its concept's in the model's concepts. */
         int ordinal;
         int concept;
 
-        Unit(Node node, Map<String, Object> p) {
+        Unit(Node node, String elementId, Map<String, Object> p) {
             this.node = node;
+            this.elementId = elementId;
             this.conceptId = (String) p.get("concept_id");
             this.cls = Graph.number(p.get("class"));
             String[] keys = Graph.strings(p.get("anchor_keys"));
@@ -106,11 +108,21 @@ final class ConceptModel {
      * concepts instead of the anchor cells: the concept's (or the classes' neurons' compartments
      * of that run's) units, each under the cells of its {@code anchor_keys}, which are the cells
      * whose {@code ANCHORS} reach it (train/create-concept writes both from the same list). The
-     * same units, without visiting every unit of every concept under the anchors.
+     * same units, without visiting every unit of every concept under the anchors, and each
+     * concept read from memory when it has not changed since (ConceptSnapshot).
      */
     static ConceptModel load(Transaction tx, Collection<String> anchorKeys, Filter filter, boolean keepNodes) {
+        return load(tx, null, anchorKeys, filter, keepNodes);
+    }
+
+    /**
+     * As {@link #load(Transaction, Collection, Filter, boolean)}; a filter that names a concept or
+     * a training run is served from {@link ConceptSnapshot}s of {@code database} (no nodes kept).
+     */
+    static ConceptModel load(
+            Transaction tx, String database, Collection<String> anchorKeys, Filter filter, boolean keepNodes) {
         if (filter.conceptId() != null || (filter.training() != null && filter.classes() != null)) {
-            return loadThroughConcepts(tx, anchorKeys, filter, keepNodes);
+            return loadThroughConcepts(tx, database, anchorKeys, filter);
         }
         ConceptModel model = new ConceptModel();
         Map<Node, Unit> seen = new HashMap<>();
@@ -140,7 +152,7 @@ final class ConceptModel {
                     if (p != null && filter.admits(p)) {
                         Map<String, Object> all = new HashMap<>(p);
                         all.putAll(cuNode.getProperties(MATCH_PROPERTIES));
-                        unit = new Unit(keepNodes ? cuNode : null, all);
+                        unit = new Unit(keepNodes ? cuNode : null, cuNode.getElementId(), all);
                     }
                     seen.put(cuNode, unit);
                     if (unit != null) {
@@ -160,7 +172,7 @@ final class ConceptModel {
     }
 
     private static ConceptModel loadThroughConcepts(
-            Transaction tx, Collection<String> anchorKeys, Filter filter, boolean keepNodes) {
+            Transaction tx, String database, Collection<String> anchorKeys, Filter filter) {
         List<Node> concepts = new ArrayList<>();
         if (filter.conceptId() != null) {
             Node concept = tx.findNode(Graph.CONCEPT, "concept_id", filter.conceptId());
@@ -185,51 +197,46 @@ final class ConceptModel {
         }
         Set<String> wanted = anchorKeys == null ? null : new HashSet<>(anchorKeys);
         ConceptModel model = new ConceptModel();
-        Map<Node, Unit> seen = new HashMap<>();
         for (Node concept : concepts) {
-            for (Relationship r : concept.getRelationships(Direction.OUTGOING, Graph.HAS_UNIT)) {
-                Node cuNode = r.getEndNode();
-                if (seen.containsKey(cuNode) || !cuNode.hasLabel(Graph.CONCEPT_UNIT)) {
+            ConceptSnapshot snapshot = ConceptSnapshot.of(concept, database);
+            Unit[] built = new Unit[snapshot.units().size()];
+            for (int i = 0; i < built.length; i++) {
+                ConceptSnapshot.UnitData data = snapshot.units().get(i);
+                if (!filter.admits(data.properties())) {
                     continue;
                 }
-                Map<String, Object> p = cuNode.getProperties(FILTER_PROPERTIES);
-                Unit unit = null;
-                if (filter.admits(p)) {
-                    Map<String, Object> all = new HashMap<>(p);
-                    all.putAll(cuNode.getProperties(MATCH_PROPERTIES));
-                    unit = new Unit(keepNodes ? cuNode : null, all);
-                    String[] keys = Graph.strings(all.get("anchor_keys"));
-                    boolean anchored = false;
-                    for (String key : keys == null ? new String[0] : keys) {
-                        if (wanted == null || wanted.contains(key)) {
-                            model.byAnchor.computeIfAbsent(key, k -> new ArrayList<>()).add(unit);
-                            anchored = true;
-                        }
-                    }
-                    if (anchored) {
-                        model.units.add(unit);
-                    } else {
-                        unit = null;
+                Unit unit = new Unit(null, data.elementId(), data.properties());
+                unit.corresponds = data.corresponds();
+                boolean anchored = false;
+                for (String key : data.anchorKeys()) {
+                    if (wanted == null || wanted.contains(key)) {
+                        model.byAnchor.computeIfAbsent(key, k -> new ArrayList<>()).add(unit);
+                        anchored = true;
                     }
                 }
-                seen.put(cuNode, unit);
+                if (anchored) {
+                    built[i] = unit;
+                    model.units.add(unit);
+                }
+            }
+            for (int i = 0; i < built.length; i++) {
+                if (built[i] == null) {
+                    continue;
+                }
+                for (ConceptSnapshot.LinkData link : snapshot.units().get(i).links()) {
+                    if (built[link.target()] != null) {
+                        built[i].links.add(new Link(built[link.target()], link.table()));
+                    }
+                }
             }
         }
-        model.link(seen);
+        model.number();
         return model;
     }
 
     /** Reads each kept unit's interconnections to the other kept units, and numbers them. */
     private void link(Map<Node, Unit> seen) {
-        Map<String, Integer> concepts = new HashMap<>();
-        for (int i = 0; i < units.size(); i++) {
-            Unit unit = units.get(i);
-            unit.ordinal = i;
-            unit.concept = concepts.computeIfAbsent(unit.conceptId, id -> {
-                conceptIds.add(id);
-                return conceptIds.size() - 1;
-            });
-        }
+        number();
         for (Map.Entry<Node, Unit> entry : seen.entrySet()) {
             Unit unit = entry.getValue();
             if (unit == null) {
@@ -245,12 +252,27 @@ final class ConceptModel {
         }
     }
 
-    /** Reads, for every unit, which sample units it already corresponds to (training's tie bonus). */
+    /** Numbers the units, and their concepts in the order first met. */
+    private void number() {
+        Map<String, Integer> concepts = new HashMap<>();
+        for (int i = 0; i < units.size(); i++) {
+            Unit unit = units.get(i);
+            unit.ordinal = i;
+            unit.concept = concepts.computeIfAbsent(unit.conceptId, id -> {
+                conceptIds.add(id);
+                return conceptIds.size() - 1;
+            });
+        }
+    }
+
+    /** Reads which sample units each unit read with its node corresponds to (the tie bonus). */
     void readCorrespondences() {
         for (Unit unit : units) {
-            unit.corresponds = new HashSet<>();
-            for (Relationship r : unit.node.getRelationships(Direction.OUTGOING, Graph.CORRESPONDS)) {
-                unit.corresponds.add(r.getEndNode());
+            if (unit.corresponds == null && unit.node != null) {
+                unit.corresponds = new HashSet<>();
+                for (Relationship r : unit.node.getRelationships(Direction.OUTGOING, Graph.CORRESPONDS)) {
+                    unit.corresponds.add(r.getEndNode().getElementId());
+                }
             }
         }
     }

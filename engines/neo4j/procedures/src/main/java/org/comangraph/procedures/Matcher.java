@@ -134,7 +134,7 @@ final class Matcher {
                     double d2 = Math.pow(cu.x - sx, 2.0) + Math.pow(cu.y - sy, 2.0);
                     double bonus = tieBonus == 0.0
                             ? 0.0
-                            : cu.corresponds != null && cu.corresponds.contains(su.node()) ? tieBonus : 0.0;
+                            : cu.corresponds != null && cu.corresponds.contains(su.elementId()) ? tieBonus : 0.0;
                     c.add(cu.ordinal, su.index(), score, score - distanceWeight * d2 + bonus);
                 }
             }

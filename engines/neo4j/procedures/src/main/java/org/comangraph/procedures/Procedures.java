@@ -95,12 +95,13 @@ public class Procedures {
         @Description("The energy those interconnections fill.")
         public double link_energy;
 
-        MatchRow(Matcher.Match m) {
+        MatchRow(Matcher.Match m, Transaction tx) {
             this.concept_id = m.conceptId;
             this.cus = new ArrayList<>();
             this.sus = new ArrayList<>();
             for (int i = 0; i < m.cus.size(); i++) {
-                cus.add(m.cus.get(i).node);
+                ConceptModel.Unit cu = m.cus.get(i);
+                cus.add(cu.node != null ? cu.node : tx.getNodeByElementId(cu.elementId));
                 sus.add(m.sus.get(i).node());
             }
             this.scores = m.scores;
@@ -190,14 +191,14 @@ public class Procedures {
         }
         ConceptModel.Filter filter =
                 new ConceptModel.Filter(ConceptModel.Filter.classSet(classes), status, training, conceptId);
-        ConceptModel model = ConceptModel.load(tx, keys, filter, true);
+        ConceptModel model = ConceptModel.load(tx, db.databaseName(), keys, filter, true);
         if (tieBonus != 0.0) {
             model.readCorrespondences();
         }
         return Matcher.match(graph, model, null, distanceWeight, tieBonus, new Matcher.Workspace())
                 .values()
                 .stream()
-                .map(MatchRow::new);
+                .map(m -> new MatchRow(m, tx));
     }
 
     private static Object required(Map<String, Object> options, String key) {

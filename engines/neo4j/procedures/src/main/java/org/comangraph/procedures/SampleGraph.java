@@ -14,7 +14,7 @@ import org.neo4j.graphdb.Relationship;
  */
 final class SampleGraph {
     /** A unit of the sample. */
-    record Unit(int index, Node node, long[] slots, Double x, Double y, String[] anchorKeys) {}
+    record Unit(int index, Node node, String elementId, long[] slots, Double x, Double y, String[] anchorKeys) {}
 
     final Node node;
     final String sampleId;
@@ -60,6 +60,7 @@ final class SampleGraph {
             Unit u = new Unit(
                     sample.unitList.size(),
                     unit,
+                    unit.getElementId(),
                     Graph.longs(p.get("slots"), "the slots of unit " + unit.getProperty("unit_id", "?")),
                     Graph.number(p.get("x")),
                     Graph.number(p.get("y")),

@@ -26,7 +26,7 @@ EXIT_CODES: dict[int, str] = {
     "during a command)",
     BAD_INPUT: "bad input (corrupt data file, unusable image, unknown class, run or query)",
     MIGRATION: "migration error (a migration changed after it was applied, or failed)",
-    NO_PLUGIN: "a server plugin is not available (GDS for `gds`; the coman.* procedures for "
+    NO_PLUGIN: "server plugin not available (GDS for `gds`; the coman.* procedures for "
     "--kernel procedure)",
     QUERY_FAILED: "a query failed on the graph server (it answered, but could not run it)",
     SERVER_SETUP: "local server cannot be set up (engine not installed, or a data folder that "

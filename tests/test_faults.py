@@ -28,7 +28,13 @@ from coman_graph.datasets.selection import specs_for
 from coman_graph.errors import INTERRUPTED, UNREACHABLE
 from coman_graph.graphstore.connection import connect
 from coman_graph.ingest import ingest
-from coman_graph.learning import ACTIVE, TrainingConfig, train_class, training_id
+from coman_graph.learning import (
+    ACTIVE,
+    TrainingConfig,
+    new_model_version,
+    train_class,
+    training_id,
+)
 
 #: A fault must be reported within this many seconds.
 FAULT_DEADLINE = 15.0
@@ -369,7 +375,12 @@ def test_a_failed_activation_changes_nothing(store, trained_once):
     def activate_then_fail(tx) -> None:
         # the activation of a training that has no concepts deletes every active concept of
         # the class; then the transaction fails before it commits
-        tx.run("train/activate-class", **{"class": digit}, training="no-such-training")
+        tx.run(
+            "train/activate-class",
+            **{"class": digit},
+            training="no-such-training",
+            model_version=new_model_version(),
+        )
         (active,) = before[digit]
         assert not tx.run("train/training-state", **{"class": digit}, training=active)
         raise Failure

@@ -53,9 +53,8 @@ def classify_command(
             raise InputError("no trained concepts: run `coman-graph train` first")
         decision = decisions[0]
         label = f" (label {decision.label})" if decision.label is not None else ""
-        console.print(
-            f"{sample_id}{label}: class [bold]{decision.winner}[/bold] (kernel {store.kernel})"
-        )
+        console.print(f"{sample_id}{label}: class [bold]{decision.winner}[/bold]")
+        console.print(f"matching kernel: {store.kernel}")
         table = Table("neuron", "activation", "best compartment", "fill", "coverage")
         for row in decision.ranked:
             table.add_row(

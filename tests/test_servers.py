@@ -17,7 +17,7 @@ import pytest
 from coman_graph.errors import SERVER_SETUP, GraphStoreError, ServerSetupError
 from coman_graph.graphstore.connection import connect
 from coman_graph.graphstore.servers import ENGINES, local_server
-from coman_graph.graphstore.servers.base import ENGINE_FILE
+from coman_graph.graphstore.servers.base import ENGINE_FILE, free_ports
 
 
 def _proc(pid: int, name: str) -> bytes:
@@ -26,6 +26,13 @@ def _proc(pid: int, name: str) -> bytes:
 
 def _tree(root: Path) -> list[Path]:
     return [root, *root.rglob("*")]
+
+
+def test_a_server_gets_distinct_free_ports():
+    # the system reuses a just-released port: chosen one at a time, Bolt and HTTP could collide
+    for _ in range(200):
+        ports = free_ports(2)
+        assert len(set(ports)) == 2, ports
 
 
 def test_the_password_is_on_no_command_line_and_in_no_environment(embedded_server):

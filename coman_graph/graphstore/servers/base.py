@@ -78,11 +78,17 @@ def jvm_memory_options(heap: str) -> list[str]:
     return [f"-Xms{megabytes}m", f"-Xmx{megabytes}m", f"-Xmn{megabytes // 2}m", *GC_OPTIONS]
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct TCP ports on 127.0.0.1 that nothing listens on right now.
+
+    All sockets stay bound until every port is chosen, so the system cannot hand out one
+    port twice (a server given the same port for Bolt and HTTP fails to start).
+    """
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
 
 
 def port_answers(port: int) -> bool:
@@ -222,7 +228,7 @@ class LocalServer(ABC):
         self.check_installed()
         self._claim_folder()
         self._password()
-        bolt_port, http_port = free_port(), free_port()
+        bolt_port, http_port = free_ports(2)
         self.prepare(bolt_port, http_port)
         log_fd = os.open(self.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
         with os.fdopen(log_fd, "ab") as log:

@@ -163,7 +163,13 @@ def evaluate(
     began = time.perf_counter()
     advance = progress("train", len(train_specs))
     trained = train_classes(
-        store, train_specs, protocol.classes, seed, config, on_step=lambda: advance(1)
+        store,
+        train_specs,
+        protocol.classes,
+        seed,
+        config,
+        on_step=lambda: advance(1),
+        workers=workers,
     )
     compartments = {digit: len(result.compartments) for digit, result in trained.items()}
     phases.append(Phase("train", len(train_specs), time.perf_counter() - began))

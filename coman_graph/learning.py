@@ -17,6 +17,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from coman_graph.datasets.protocols import absorption_order
@@ -250,6 +251,7 @@ def train_classes(
     seed: int,
     config: TrainingConfig = TrainingConfig(),
     on_step: Callable[[], None] | None = None,
+    workers: int = 1,
 ) -> dict[int, ClassTraining]:
     """Train each of ``classes`` on its samples among ``specs``, in its seeded absorption order.
 
@@ -260,19 +262,25 @@ def train_classes(
     specs
         The training samples of every class (their labels pick each class's own).
     classes
-        The digits to train, one after the other.
+        The digits to train.
     seed
         Seeds each class's absorption order (``datasets.protocols.absorption_order``).
     config
         Options of concept formation.
     on_step
-        Called after each sample handled (absorbed, or skipped as already absorbed).
+        Called after each sample handled (absorbed, or skipped as already absorbed); from
+        several threads when ``workers`` > 1.
+    workers
+        Classes trained at once, each in sessions of its own (a class's concepts depend on
+        its own samples only, so the outcome is the same for any number).
 
     Returns
     -------
     Each class's :class:`ClassTraining`, in the order of ``classes``.
     """
-    return {
-        digit: train_class(store, digit, absorption_order(specs, digit, seed), config, on_step)
-        for digit in classes
-    }
+
+    def one(digit: int) -> ClassTraining:
+        return train_class(store, digit, absorption_order(specs, digit, seed), config, on_step)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return dict(zip(classes, pool.map(one, classes), strict=True))

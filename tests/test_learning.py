@@ -31,6 +31,7 @@ from coman_graph.learning import (
     new_model_version,
     parameter_energies,
     train_class,
+    train_classes,
     training_id,
 )
 from coman_graph.sensing.pipeline import sense
@@ -434,6 +435,19 @@ def test_retraining_the_same_examples_absorbs_nothing(store, trained):
             c.concept_id for c in result.compartments
         ]
         assert training_snapshot(store, result.training) == before
+
+
+def test_classes_trained_at_once_form_the_same_concepts(store, trained, mnist_train):
+    before = {digit: training_snapshot(store, r.training) for digit, (_, r) in trained.items()}
+    for _, result in trained.values():
+        delete_training(store, result.training)
+    specs = training_specs(LYAPUNOV, mnist_train, LYAPUNOV_SEED)
+    again = train_classes(store, specs, LYAPUNOV.classes, LYAPUNOV_SEED, workers=2)
+    assert list(again) == list(LYAPUNOV.classes)
+    for digit, (order, result) in trained.items():
+        assert again[digit].training == result.training
+        assert again[digit].steps == len(order)
+        assert training_snapshot(store, result.training) == before[digit]
 
 
 class Interrupted(Exception):

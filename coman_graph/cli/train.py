@@ -26,7 +26,9 @@ def train_command(
         help="Open a new compartment when absorbing an example would leave the best concept "
         "with less than (1 - this) of its founding energy.",
     ),
-    workers: int = typer.Option(2, help="Sensing processes for missing samples."),
+    workers: int = typer.Option(
+        2, help="Sensing processes for missing samples, and classes trained at once."
+    ),
 ) -> None:
     """Train each class's detector neuron: one pass, no backpropagation, inside the database.
 
@@ -42,7 +44,9 @@ def train_command(
         start = phase_starter(bar)
         summary = ingest(store, specs, workers=workers, on_progress=start("ingest", len(specs)))
         advance = start("train", len(specs))
-        results = train_classes(store, specs, digits, seed, config, on_step=lambda: advance(1))
+        results = train_classes(
+            store, specs, digits, seed, config, on_step=lambda: advance(1), workers=workers
+        )
     for digit, result in results.items():
         energies = ", ".join(f"{c.energy:.0f}" for c in result.compartments)
         examples = sum(spec.label == digit for spec in specs)

@@ -76,6 +76,8 @@ class Evaluation:
     baselines: dict[str, Metrics]
     phases: list[Phase] = field(default_factory=list)
     compartments: dict[int, int] = field(default_factory=dict)
+    #: Per class, the examples its compartments absorbed (their ``examples_seen``, summed).
+    examples: dict[int, int] = field(default_factory=dict)
     ingest_failures: list[tuple[str, str]] = field(default_factory=list)
     rule_metrics: dict[str, Metrics] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
@@ -104,6 +106,7 @@ class Evaluation:
                 for p in self.phases
             ],
             "compartments": self.compartments,
+            "examples_absorbed": self.examples,
             "unsensable": len(self.ingest_failures),
         }
 
@@ -172,6 +175,10 @@ def evaluate(
         workers=workers,
     )
     compartments = {digit: len(result.compartments) for digit, result in trained.items()}
+    examples = {
+        digit: sum(c.examples_seen for c in result.compartments)
+        for digit, result in trained.items()
+    }
     phases.append(Phase("train", len(train_specs), time.perf_counter() - began))
 
     test_ids = [spec.sample_id for spec in tests]
@@ -223,6 +230,7 @@ def evaluate(
         baselines,
         phases,
         compartments,
+        examples,
         failures,
         rule_metrics,
     )

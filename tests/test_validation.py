@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +31,8 @@ from coman_graph.datasets.protocols import (
 from coman_graph.datasets.selection import pick_per_class
 from coman_graph.errors import InputError
 from coman_graph.evaluation import evaluate
+
+SUMMARIZE = Path(__file__).resolve().parents[1] / "scripts" / "summarize-runs"
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +116,12 @@ def test_validation_run_is_labelled_everywhere(
     [written] = [p for p in run.files if p.name == "metrics.json"]
     recorded = json.loads(written.read_text())
     assert recorded["on"] == "validation" and recorded["run_id"] == run.run_id
+    # every training example absorbed once, by one of its class's compartments
+    absorbed = {int(d): n for d, n in recorded["examples_absorbed"].items()}
+    assert absorbed == {
+        digit: sum(s.label == digit for s in training_specs(small_protocol, mnist_train, 5))
+        for digit in small_protocol.classes
+    }
     [stored] = store.execute("MATCH (r:Run {run_id: $id}) RETURN r.params AS params", id=run.run_id)
     assert json.loads(stored["params"])["on"] == "validation"
 
@@ -135,3 +146,15 @@ def test_validation_run_is_labelled_everywhere(
     assert "40 validation images" in page
     for name in BASELINES:
         assert f'<td class="text">{name}</td>' in page
+
+
+def test_summarize_runs_prints_compartments_and_examples_per_compartment(validation_run):
+    folder = validation_run.files[0].parent.parent
+    printed = subprocess.run(
+        [sys.executable, str(SUMMARIZE), str(folder)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    head, row = printed[0].split(), printed[2]
+    assert head[-2:] == ["comps", "ex/comp"]
+    compartments = sum(validation_run.compartments.values())
+    examples = sum(validation_run.examples.values())
+    assert row.split()[-2:] == [f"{compartments:.1f}", f"{examples / compartments:.2f}"]

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from coman_graph.datasets.protocols import absorption_order
@@ -204,12 +205,14 @@ def train_class(
     sample_ids: list[str],
     config: TrainingConfig = TrainingConfig(),
     on_step: Callable[[], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> ClassTraining:
     """Absorb ``sample_ids`` (in this order) into the class's detector neuron.
 
     Ids with no stored sample (images that could not be sensed) are skipped.
     Resumes a run with the same id; when done, its concepts replace the class's
-    previous ones in one transaction.
+    previous ones in one transaction. Once ``stop`` is set, no further step is taken
+    and the run's concepts are not activated (:class:`TrainingStopped`).
     """
     began = time.perf_counter()
     stored = {row["sample_id"] for row in store.run("ingest/existing-samples", ids=sample_ids)}
@@ -219,6 +222,7 @@ def train_class(
     result = ClassTraining(digit, training)
     known: frozenset[str] = frozenset()
     for sample_id in sample_ids:
+        _check(stop, digit)
         known, absorbed = store.transaction(
             lambda tx, sid=sample_id, seen=known: _step(
                 tx, sid, digit, training, seen, energies, config
@@ -234,6 +238,7 @@ def train_class(
     result.compartments = _compartments(
         store.run("train/training-state", **{"class": digit}, training=training)
     )
+    _check(stop, digit)
     store.run(
         "train/activate-class",
         **{"class": digit},
@@ -279,8 +284,31 @@ def train_classes(
     Each class's :class:`ClassTraining`, in the order of ``classes``.
     """
 
-    def one(digit: int) -> ClassTraining:
-        return train_class(store, digit, absorption_order(specs, digit, seed), config, on_step)
+    stop = threading.Event()
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return dict(zip(classes, pool.map(one, classes), strict=True))
+    def one(digit: int) -> ClassTraining:
+        order = absorption_order(specs, digit, seed)
+        return train_class(store, digit, order, config, on_step, stop)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    futures = [pool.submit(one, digit) for digit in classes]
+    try:
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in done:
+            if future.exception() is not None:
+                raise future.exception()
+        return {digit: future.result() for digit, future in zip(classes, futures, strict=True)}
+    except BaseException:
+        stop.set()  # an error or Ctrl-C in any class: the others take no further step
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class TrainingStopped(Exception):
+    """A class's training stopped between steps: the run was interrupted or another class failed."""
+
+
+def _check(stop: threading.Event | None, digit: int) -> None:
+    if stop is not None and stop.is_set():
+        raise TrainingStopped(f"training of class {digit} stopped")

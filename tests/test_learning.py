@@ -454,6 +454,31 @@ class Interrupted(Exception):
     pass
 
 
+def test_a_failing_class_stops_the_classes_trained_beside_it(store, trained, mnist_train):
+    specs = training_specs(LYAPUNOV, mnist_train, LYAPUNOV_SEED)
+    config = TrainingConfig(0.45)  # a run of its own, beside the module's trained one
+    new = {
+        d: training_id(d, absorption_order(specs, d, LYAPUNOV_SEED), config)
+        for d in LYAPUNOV.classes
+    }
+    steps = 0
+
+    def fail_at_first_step() -> None:
+        nonlocal steps
+        steps += 1
+        if steps == 1:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        train_classes(store, specs, LYAPUNOV.classes, LYAPUNOV_SEED, config, fail_at_first_step, 3)
+    for digit, training in new.items():
+        concepts = concepts_of(store, training)
+        # each class took at most a few steps of its 12 and activated nothing
+        assert all(c["status"] == "training" for c in concepts), digit
+        assert sum(c["examples_seen"] for c in concepts) < len(trained[digit][0])
+        delete_training(store, training)
+
+
 def train_interrupted(store, digit: int, order: list[str], steps: int) -> None:
     """Train ``digit`` on ``order`` and interrupt it after ``steps`` samples."""
     done = 0

@@ -34,7 +34,7 @@ from coman_graph.errors import InputError
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.sensing import SENSING_VERSION, SensingError
 from coman_graph.sensing.pipeline import sense
-from coman_graph.sensing.structural_graph import SEGMENT_KIND, StructuralGraph
+from coman_graph.sensing.structural_graph import SEGMENT_KIND, UNIT_KINDS, StructuralGraph
 
 BATCH_SIZE = 250
 #: The dataset of a user's own image files (their sample ids are ``file/<content hash>``).
@@ -65,9 +65,13 @@ def spec_meta(spec: SampleSpec) -> dict[str, Any]:
 def sample_row(
     sid: str, meta: dict[str, Any], graph: StructuralGraph, image_hash: str
 ) -> dict[str, Any]:
-    """The ``ingest/write-samples`` row of one sensed sample."""
-    units = []
-    bounds = []
+    """The ``ingest/write-samples`` row of one sensed sample.
+
+    Units are grouped by kind, in :data:`UNIT_KINDS` order; ``bounds`` and ``links`` name a
+    unit by its position in the concatenation of those groups, so the query joins the nodes
+    it has just created without looking them up.
+    """
+    units: dict[str, list[dict[str, Any]]] = {kind: [] for kind in UNIT_KINDS}
     for unit in graph.units:
         props: dict[str, Any] = {
             "unit_id": f"{sid}#{unit.key}",
@@ -83,13 +87,18 @@ def sample_row(
         props["params"] = [KIND_PARAMETER, *sorted(unit.params)]
         props["slots"] = slots(props, props["params"])
         props["anchor_keys"] = anchor_keys(unit.kind, props)
-        units.append({"kind": unit.kind, "props": props})
-        if unit.ends:
-            bounds.extend([unit.key, end] for end in unit.ends)
+        units[unit.kind].append(props)
+    position = {
+        props["key"]: i
+        for i, props in enumerate(props for kind in UNIT_KINDS for props in units[kind])
+    }
+    bounds = [
+        [position[unit.key], position[end]] for unit in graph.units for end in unit.ends or ()
+    ]
     links = [
         {
-            "source": link.source,
-            "target": link.target,
+            "source": position[link.source],
+            "target": position[link.target],
             "props": {
                 **{name: list(codes) for name, codes in link.params.items()},
                 "params": sorted(link.params),

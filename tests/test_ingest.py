@@ -243,6 +243,33 @@ def test_ingest_writes_exactly_the_sensed_graphs_and_is_idempotent(store, mnist_
     assert stored_totals(store, ids) == totals
 
 
+def test_relationships_join_the_sensed_units(store, mnist_test):
+    """Each BOUNDED_BY and INTERCONNECTS joins the units sensing named, key by key."""
+    specs = specs_for(mnist_test, list(range(9100, 9140)))
+    ids = [s.sample_id for s in specs]
+    forget(store, ids)
+    graphs = sensed(specs)
+    assert ingest(store, specs, workers=1, batch_size=15).written == len(specs)
+    rows = store.execute(
+        "UNWIND $ids AS id MATCH (s:Sample {sample_id: id}) "
+        "CALL (s) { MATCH (s)-[:HAS_UNIT]->(a:Unit)-[:BOUNDED_BY]->(b:Unit) "
+        "  RETURN collect([a.key, b.key]) AS bounds } "
+        "CALL (s) { MATCH (s)-[:HAS_UNIT]->(a:Unit)-[r:INTERCONNECTS]->(b:Unit) "
+        "  RETURN collect([a.key, b.key, r.turn]) AS links } "
+        "RETURN s.sample_id AS id, bounds, links",
+        ids=ids,
+    )
+    assert len(rows) == len(specs)
+    for row in rows:
+        graph = graphs[row["id"]]
+        assert sorted(map(tuple, row["bounds"])) == sorted(
+            (u.key, end) for u in graph.units for end in u.ends or ()
+        )
+        assert sorted(map(tuple, row["links"])) == sorted(
+            (link.source, link.target, list(link.params["turn"])) for link in graph.interconnections
+        )
+
+
 def _sense_with_the_skeleton(image, seed, method):
     return sense(image, seed=seed, method="skeleton")
 

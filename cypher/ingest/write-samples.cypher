@@ -6,10 +6,15 @@
 // version 1) is replaced in place: its properties become the row's, its figure and units
 // (with their BOUNDED_BY, INTERCONNECTS and the CORRESPONDS that pointed at them) are deleted
 // and written anew; the Sample node and its ABSORBED and CLASSIFIED relationships are kept.
-// Kind labels are set at CREATE: ArcadeDB cannot add a label to an existing node.
+// Units are created by one sub-query per kind (kind labels are set at CREATE: ArcadeDB cannot
+// add a label to an existing node), each returning its new nodes in row order; BOUNDED_BY and
+// INTERCONNECTS join those nodes by position, without looking a unit up.
 // Parameters:
 //   $batch — a token unique to this call; marks the samples this call created or replaced
-//   $samples — list of {props: map (sample_id first, sensing_version), figure: map, units: [{kind, props}], bounds: [[segment key, point key]], links: [{source, target, props}]}
+//   $samples — list of {props: map (sample_id first, sensing_version), figure: map,
+//     units: {EndPoint, CornerPoint, JunctionPoint, Point, Segment: [unit props]},
+//     bounds: [[segment, point]], links: [{source, target, props}]}; a unit in bounds and
+//     links is its position in units.EndPoint + CornerPoint + JunctionPoint + Point + Segment
 // Returns: written — the number of samples this call created or replaced
 UNWIND $samples AS s
 MERGE (x:Sample {sample_id: s.props.sample_id})
@@ -28,44 +33,48 @@ WITH x, s
 WHERE x.ingest_batch = $batch
 CALL (x, s) {
   CREATE (x)-[:HAS_FIGURE]->(f:Figure)
-  SET f += s.figure
+  SET f = s.figure
 }
 CALL (x, s) {
-  UNWIND [u IN s.units WHERE u.kind = 'EndPoint'] AS u
-  CREATE (x)-[:HAS_UNIT]->(n:Unit:EndPoint {unit_id: u.props.unit_id})
-  SET n += u.props
+  UNWIND s.units.EndPoint AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:EndPoint)
+  SET n = u
+  RETURN collect(n) AS endpoints
 }
 CALL (x, s) {
-  UNWIND [u IN s.units WHERE u.kind = 'CornerPoint'] AS u
-  CREATE (x)-[:HAS_UNIT]->(n:Unit:CornerPoint {unit_id: u.props.unit_id})
-  SET n += u.props
+  UNWIND s.units.CornerPoint AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:CornerPoint)
+  SET n = u
+  RETURN collect(n) AS corners
 }
 CALL (x, s) {
-  UNWIND [u IN s.units WHERE u.kind = 'JunctionPoint'] AS u
-  CREATE (x)-[:HAS_UNIT]->(n:Unit:JunctionPoint {unit_id: u.props.unit_id})
-  SET n += u.props
+  UNWIND s.units.JunctionPoint AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:JunctionPoint)
+  SET n = u
+  RETURN collect(n) AS junctions
 }
 CALL (x, s) {
-  UNWIND [u IN s.units WHERE u.kind = 'Point'] AS u
-  CREATE (x)-[:HAS_UNIT]->(n:Unit:Point {unit_id: u.props.unit_id})
-  SET n += u.props
+  UNWIND s.units.Point AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:Point)
+  SET n = u
+  RETURN collect(n) AS points
 }
 CALL (x, s) {
-  UNWIND [u IN s.units WHERE u.kind = 'Segment'] AS u
-  CREATE (x)-[:HAS_UNIT]->(n:Unit:Segment {unit_id: u.props.unit_id})
-  SET n += u.props
+  UNWIND s.units.Segment AS u
+  CREATE (x)-[:HAS_UNIT]->(n:Unit:Segment)
+  SET n = u
+  RETURN collect(n) AS segments
 }
-CALL (x, s) {
+WITH x, s, endpoints + corners + junctions + points + segments AS units
+CALL (s, units) {
   UNWIND s.bounds AS b
-  MATCH (x)-[:HAS_UNIT]->(segment:Unit {key: b[0]})
-  MATCH (x)-[:HAS_UNIT]->(point:Unit {key: b[1]})
+  WITH units[b[0]] AS segment, units[b[1]] AS point
   CREATE (segment)-[:BOUNDED_BY]->(point)
 }
-CALL (x, s) {
+CALL (s, units) {
   UNWIND s.links AS l
-  MATCH (x)-[:HAS_UNIT]->(a:Unit {key: l.source})
-  MATCH (x)-[:HAS_UNIT]->(b:Unit {key: l.target})
+  WITH units[l.source] AS a, units[l.target] AS b, l
   CREATE (a)-[r:INTERCONNECTS]->(b)
-  SET r += l.props
+  SET r = l.props
 }
 RETURN count(x) AS written

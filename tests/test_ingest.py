@@ -474,6 +474,21 @@ def test_augment_stores_originals_and_distinct_augmentations(store, embedded_ser
     assert again.returncode == 0 and summary_numbers(again.stdout) == (0, 15, 0)
 
 
+def test_progress_prints_a_line_per_phase_into_a_pipe(store, embedded_server):
+    """Output to a pipe (a file, a CI log) gets the phase's start and end, no bar redraws."""
+    specs = specs_for(load_split("test"), [9186, 9187, 9188])
+    forget(store, [s.sample_id for s in specs])
+    args = ["ingest", "--split", "test", "--indices", "9186-9188", "--workers", "1"]
+    for written in (3, 0):
+        result = run_cli(args, cli_env(embedded_server))
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == "ingest test: started, 3 items", result.stdout
+        assert re.fullmatch(r"ingest test: ended, 3 of 3 items in \d+\.\d s", lines[1]), lines
+        assert summary_numbers(result.stdout) == (written, 3 - written, 0)
+        assert "\r" not in result.stdout and "\x1b[" not in result.stdout
+
+
 def test_unsensable_image_is_reported_by_the_cli(store, embedded_server, mnist_dir, tmp_path):
     # every MNIST digit senses, so the copy of the test split given to the CLI has a blank one
     for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):

@@ -10,6 +10,10 @@ driver's own transaction retries are off, so there is one policy, here):
   that is gone fails at once with :class:`GraphStoreError` (exit code 3);
 - refused credentials are a GraphStoreError; any other failure of a query is a
   :class:`QueryError` (exit code 7) naming the query.
+
+A statement that writes nothing runs in read access mode (:func:`is_read_only` decides, from the
+statement's text, for every query run here), so a ``neo4j://`` URI naming a Neo4j cluster routes
+it to a secondary; writes and transactions go to the leader.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import random
 import re
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import GraphDatabase
+from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo
 
 from coman_graph.errors import GraphStoreError, QueryError
@@ -45,6 +50,20 @@ TRANSIENT_MARKERS = (
 )
 T = TypeVar("T")
 
+#: Comments and string literals, which may name a clause without being one.
+_NOT_CLAUSES = re.compile(r"//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.S)
+#: Clauses that write (or, for DROP and CREATE, change the schema).
+_WRITE_CLAUSES = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|FOREACH|DROP|LOAD\s+CSV)\b", re.I
+)
+#: A procedure call (``CALL name(``), as opposed to a ``CALL (x) { ... }`` sub-query.
+_PROCEDURE_CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)\s*\(", re.I)
+#: Procedures that only read. Any other procedure counts as a write.
+READ_PROCEDURES = frozenset({"coman.activate", "coman.match", "coman.version"})
+#: A Graph Data Science call: GDS keeps a projection on the member that made it, so every
+#: statement of the adapter goes to the leader, where the next one finds it.
+_GDS = re.compile(r"\bgds\.", re.I)
+
 # The driver logs a dropped connection before raising it; the raised error is reported once, as
 # one line, so its log records go nowhere unless the application configures logging.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -61,6 +80,16 @@ class Transaction:
         query = load_query(name, kernel=self._kernel)
         query.check(params)
         return [record.data() for record in self._tx.run(query.text, params)]
+
+
+@lru_cache(maxsize=1024)
+def is_read_only(cypher: str) -> bool:
+    """True when ``cypher`` has no writing clause outside its comments and strings and calls
+    only :data:`READ_PROCEDURES`: it can run in read access mode, on a cluster's secondary."""
+    text = _NOT_CLAUSES.sub(" ", cypher)
+    if _WRITE_CLAUSES.search(text) or _GDS.search(text):
+        return False
+    return all(name.lower() in READ_PROCEDURES for name in _PROCEDURE_CALL.findall(text))
 
 
 def _is_transient(exc: Exception) -> bool:
@@ -173,11 +202,13 @@ class GraphStore:
         return self._retrying(label, attempt)
 
     def execute(self, cypher: str, label: str | None = None, **params: Any) -> list[dict[str, Any]]:
-        """Run one statement with parameters (retried as the module docstring says)."""
+        """Run one statement with parameters (retried as the module docstring says), in read
+        access mode when it writes nothing (:func:`is_read_only`)."""
+        routing = RoutingControl.READ if is_read_only(cypher) else RoutingControl.WRITE
 
         def attempt() -> list[dict[str, Any]]:
             records, _, _ = self.driver.execute_query(
-                cypher, params, database_=self.config.database
+                cypher, params, database_=self.config.database, routing_=routing
             )
             return [record.data() for record in records]
 

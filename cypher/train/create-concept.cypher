@@ -1,8 +1,8 @@
 // Open a compartment: a new concept of a class's detector neuron, copied from one sample at the
 // finest levels (figure, units, BOUNDED_BY and INTERCONNECTS), with CORRESPONDS from the concept's
 // figure and each concept unit to the sample's it came from (step 1); the relationships between
-// the copies follow those CORRESPONDS. Each concept unit hangs from
-// its anchor cells (ANCHORS, the founding unit's) and carries its concept's class, training and
+// the copies follow those CORRESPONDS. Each concept unit hangs from its anchor cells (ANCHORS,
+// the founding unit's: kernel/anchor-units) and carries its concept's class, training and
 // status, which matching filters on. The concept starts in status 'training'.
 // Parameters:
 //   $class — the digit class of the detector neuron
@@ -31,9 +31,7 @@ CALL (c, s) {
       cu.training = $training, cu.status = 'training'
   CREATE (cu)-[:CORRESPONDS {sample_id: s.sample_id, step: 1}]->(u)
   WITH cu
-  UNWIND cu.anchor_keys AS anchor_key
-  MATCH (a:Anchor {key: anchor_key})
-  CREATE (a)-[:ANCHORS]->(cu)
+  // @include kernel/anchor-units
   RETURN count(DISTINCT cu) AS units
 }
 CALL (c) {

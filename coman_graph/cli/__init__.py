@@ -78,6 +78,10 @@ COMMANDS: dict[str, CommandEntry] = {
         "Write an HTML audit of a run: metrics, confusion matrix, every compartment of every "
         "neuron with its energy trajectory, and misclassified test images explained.",
     ),
+    "model": CommandEntry(
+        "coman_graph.cli.model:app",
+        "Export the trained model to a portable file, or import one (both engines).",
+    ),
     "db": CommandEntry(
         "coman_graph.cli.db:app",
         "Manage the local graph server (Neo4j or ArcadeDB) and the schema.",

@@ -139,12 +139,17 @@ def export_model(store: GraphStore, classes: Iterable[int] | None = None) -> Mod
 
 
 def write_model(model: Model, path: Path) -> None:
-    """Write ``model`` to ``path`` as gzip'd JSON; the file appears whole or not at all."""
+    """Write ``model`` to ``path`` as gzip'd JSON; the file appears whole or not at all.
+    InputError naming the file when it cannot be written."""
     path = Path(path)
     partial = path.with_name(f".{path.name}.partial")
-    with gzip.open(partial, "wt", encoding="ascii") as out:
-        json.dump(model, out, separators=(",", ":"), allow_nan=False)
-    os.replace(partial, path)
+    try:
+        with gzip.open(partial, "wt", encoding="ascii") as out:
+            json.dump(model, out, separators=(",", ":"), allow_nan=False)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"model file {path}: cannot be written ({exc.strerror or exc})") from None
 
 
 def read_model(path: Path) -> Model:

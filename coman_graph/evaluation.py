@@ -23,11 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from coman_graph.baselines import BASELINES
+from coman_graph.cluster import classify_on_cluster, cluster_senser
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.protocols import (
     Protocol,
@@ -37,12 +38,16 @@ from coman_graph.datasets.protocols import (
 )
 from coman_graph.datasets.selection import SampleSpec
 from coman_graph.errors import InputError
+from coman_graph.graphstore.config import DEFAULT_ENGINE
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.inference import DEFAULT_RULE, Decision, classify, record_run
-from coman_graph.ingest import IngestSummary, ingest
+from coman_graph.ingest import IngestSummary, ingest, jobs_for
 from coman_graph.learning import TrainingConfig, train_classes
 from coman_graph.report.confusion import render_confusion, render_confusion_pair
 from coman_graph.report.metrics import Metrics, classification_metrics
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 #: What a run can be evaluated on: the test split, or held-out images of the train split.
 TEST, VALIDATION = "test", "validation"
@@ -133,12 +138,17 @@ def evaluate(
     workers: int = 2,
     out_dir: Path | None = None,
     progress: ProgressStart = _no_progress,
+    cluster: Client | None = None,
+    replica_engine: str = DEFAULT_ENGINE,
 ) -> Evaluation:
     """Run ``protocol`` with ``seed`` end to end and return (and record) its results.
 
     ``on`` is ``"test"`` (every test image of the protocol's classes, the first ``limit``
     if given) or ``"validation"`` (``limit`` held-out train images, default
-    ``protocols.VALIDATION_SIZE``).
+    ``protocols.VALIDATION_SIZE``). With a Dask ``cluster``, images are sensed on its
+    workers, and the evaluated images are classified there on replicas of the trained model
+    served by ``replica_engine`` servers (``coman_graph.cluster``); ``store`` receives every
+    write and records the run as a local evaluation does.
     """
     if on not in EVALUATION_SETS:
         raise InputError(f"evaluate on {on!r}: expected one of {', '.join(EVALUATION_SETS)}")
@@ -154,14 +164,19 @@ def evaluate(
         tests = test_specs(protocol, evaluated, limit)
     phases: list[Phase] = []
 
+    senser = cluster_senser(cluster) if cluster is not None else None
+
     def ingest_phase(name: str, specs: list[SampleSpec]) -> IngestSummary:
         began = time.perf_counter()
-        summary = ingest(store, specs, workers=workers, on_progress=progress(name, len(specs)))
+        summary = ingest(
+            store, specs, workers=workers, on_progress=progress(name, len(specs)), senser=senser
+        )
         phases.append(Phase(name, len(specs), time.perf_counter() - began))
         return summary
 
     failures = ingest_phase("ingest train (sense + write)", train_specs).failed
-    failures += ingest_phase(f"ingest {on} (sense + write)", tests).failed
+    if cluster is None:
+        failures += ingest_phase(f"ingest {on} (sense + write)", tests).failed
 
     began = time.perf_counter()
     advance = progress("train", len(train_specs))
@@ -183,23 +198,44 @@ def evaluate(
 
     test_ids = [spec.sample_id for spec in tests]
     labels = [spec.label for spec in tests]
-    rule_metrics: dict[str, Metrics] = {}
-    decisions: list[Decision] = []
-    for current in [rule] + ([compare_rule] if compare_rule and compare_rule != rule else []):
+    rules = [rule] + ([compare_rule] if compare_rule and compare_rule != rule else [])
+    rule_decisions: dict[str, list[Decision]] = {}
+    if cluster is not None:
+        name = f"sense + classify on the cluster ({', '.join(rules)})"
         began = time.perf_counter()
-        found = classify(
+        jobs = jobs_for(tests)
+        sensed, rule_decisions = classify_on_cluster(
+            cluster,
             store,
-            test_ids,
-            classes=protocol.classes,
-            rule=current,
-            workers=workers,
-            on_progress=progress(f"classify ({current})", len(test_ids)),
+            jobs,
+            protocol.classes,
+            rules,
+            replica_engine,
+            on_progress=progress(name, len(jobs)),
         )
-        phases.append(Phase(f"classify ({current})", len(test_ids), time.perf_counter() - began))
-        rule_metrics[current] = classification_metrics(
-            labels, _predictions(tests, found), protocol.classes
-        )
-        decisions = decisions or found
+        failures += [
+            (spec.sample_id, reason or "unknown") for spec, row, reason in sensed if not row
+        ]
+        phases.append(Phase(name, len(test_ids), time.perf_counter() - began))
+    else:
+        for current in rules:
+            began = time.perf_counter()
+            rule_decisions[current] = classify(
+                store,
+                test_ids,
+                classes=protocol.classes,
+                rule=current,
+                workers=workers,
+                on_progress=progress(f"classify ({current})", len(test_ids)),
+            )
+            phases.append(
+                Phase(f"classify ({current})", len(test_ids), time.perf_counter() - began)
+            )
+    rule_metrics = {
+        current: classification_metrics(labels, _predictions(tests, found), protocol.classes)
+        for current, found in rule_decisions.items()
+    }
+    decisions = rule_decisions[rule]
 
     train_images = np.stack([spec.image(train) for spec in train_specs])
     train_labels = np.array([spec.label for spec in train_specs])

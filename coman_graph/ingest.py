@@ -37,6 +37,9 @@ from coman_graph.sensing.pipeline import sense
 from coman_graph.sensing.structural_graph import SEGMENT_KIND, UNIT_KINDS, StructuralGraph
 
 BATCH_SIZE = 250
+#: The graph builder and its seed unless told otherwise (``sensing.pipeline.sense``).
+DEFAULT_METHOD = "gng"
+DEFAULT_SENSING_SEED = 0
 #: The dataset of a user's own image files (their sample ids are ``file/<content hash>``).
 FILE_DATASET = "file"
 
@@ -127,15 +130,44 @@ def sample_row(
     }
 
 
-def sense_spec(job: tuple[SampleSpec, str, int]) -> tuple[SampleSpec, dict | None, str | None]:
-    """Worker: sense one sample; returns (spec, row, None) or (spec, None, reason)."""
-    spec, method, seed = job
-    image = spec.image(load_split(spec.split))  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class SenseJob:
+    """One sample to sense: its spec and original MNIST image (so a worker needs no data)."""
+
+    spec: SampleSpec
+    original: np.ndarray
+    method: str
+    seed: int
+
+
+#: What sensing a job gives: (spec, row, None), or (spec, None, reason) if it cannot be sensed.
+Sensed = tuple[SampleSpec, dict | None, str | None]
+#: Senses jobs, here or elsewhere (a process pool, a Dask cluster), in any order.
+Senser = Callable[[list[SenseJob]], Iterator[Sensed]]
+
+
+def jobs_for(
+    specs: list[SampleSpec], method: str = DEFAULT_METHOD, seed: int = DEFAULT_SENSING_SEED
+) -> list[SenseJob]:
+    """The sensing jobs of ``specs``, each with its original MNIST image."""
+    splits = {split: load_split(split) for split in {spec.split for spec in specs}}  # type: ignore[arg-type]
+    return [SenseJob(spec, splits[spec.split].images[spec.index], method, seed) for spec in specs]
+
+
+def sense_job(job: SenseJob) -> Sensed:
+    """Sense one sample into its row for ``ingest/write-samples``."""
+    image = job.spec.from_original(job.original)
     try:
-        graph = sense(image, seed=seed, method=method)  # type: ignore[arg-type]
+        graph = sense(image, seed=job.seed, method=job.method)  # type: ignore[arg-type]
     except SensingError as exc:
-        return spec, None, str(exc)
-    return spec, sample_row(spec.sample_id, spec_meta(spec), graph, content_hash(image)), None
+        return job.spec, None, str(exc)
+    row = sample_row(job.spec.sample_id, spec_meta(job.spec), graph, content_hash(image))
+    return job.spec, row, None
+
+
+def sense_jobs(jobs: list[SenseJob]) -> list[Sensed]:
+    """Sense a batch of jobs, one after the other."""
+    return [sense_job(job) for job in jobs]
 
 
 def write_rows(store: GraphStore, rows: list[dict[str, Any]]) -> int:
@@ -154,8 +186,8 @@ def ingest_image(
     pixels: np.ndarray,
     source: str,
     *,
-    method: str = "gng",
-    sensing_seed: int = 0,
+    method: str = DEFAULT_METHOD,
+    sensing_seed: int = DEFAULT_SENSING_SEED,
 ) -> str:
     """Sense a user's digit image and store it (idempotent); return its sample id.
 
@@ -196,31 +228,39 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _sensed(
-    jobs: list[tuple[SampleSpec, str, int]], workers: int
-) -> Iterator[tuple[SampleSpec, dict | None, str | None]]:
-    if workers <= 1 or len(jobs) < 8:
-        yield from map(sense_spec, jobs)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
-    try:
-        yield from pool.map(sense_spec, jobs, chunksize=16)
-    finally:
-        # on a failed write or Ctrl-C, drop the images not yet sensed instead of sensing them
-        pool.shutdown(wait=True, cancel_futures=True)
+def local_senser(workers: int) -> Senser:
+    """Sense in ``workers`` processes of this machine (in this one below 2, or for few jobs)."""
+
+    def sensed(jobs: list[SenseJob]) -> Iterator[Sensed]:
+        if workers <= 1 or len(jobs) < 8:
+            yield from map(sense_job, jobs)
+            return
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+        try:
+            yield from pool.map(sense_job, jobs, chunksize=16)
+        finally:
+            # on a failed write or Ctrl-C, drop the images not yet sensed instead of sensing them
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return sensed
 
 
 def ingest(
     store: GraphStore,
     specs: list[SampleSpec],
     *,
-    method: str = "gng",
-    sensing_seed: int = 0,
+    method: str = DEFAULT_METHOD,
+    sensing_seed: int = DEFAULT_SENSING_SEED,
     workers: int = 2,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int], None] | None = None,
+    senser: Senser | None = None,
 ) -> IngestSummary:
-    """Sense and write every spec not stored at the current sensing version; report progress."""
+    """Sense and write every spec not stored at the current sensing version; report progress.
+
+    Sensing runs in ``workers`` local processes, or through ``senser`` (e.g. on a Dask
+    cluster, ``coman_graph.cluster``); this process writes every row.
+    """
     summary = IngestSummary()
     write_scales(store)
     unique = list({spec.sample_id: spec for spec in specs}.values())
@@ -232,7 +272,9 @@ def ingest(
     summary.skipped = len(present)
     if on_progress and present:
         on_progress(len(present))
-    todo = [(spec, method, sensing_seed) for spec in unique if spec.sample_id not in present]
+    todo = jobs_for(
+        [spec for spec in unique if spec.sample_id not in present], method, sensing_seed
+    )
     batch: list[dict] = []
 
     def flush() -> None:
@@ -244,7 +286,7 @@ def ingest(
                 on_progress(len(batch))
             batch.clear()
 
-    for spec, row, reason in _sensed(todo, workers):
+    for spec, row, reason in (senser or local_senser(workers))(todo):
         if row is None:
             summary.failed.append((spec.sample_id, reason or "unknown"))
             if on_progress:

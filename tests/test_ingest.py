@@ -396,10 +396,11 @@ def test_concurrent_first_writes_into_a_fresh_database(engine, tmp_path, mnist_t
     """Four writers send overlapping write-samples batches (as ingest does) at the same moment."""
     from coman_graph.graphstore.open import open_store
     from coman_graph.graphstore.servers import local_server
-    from coman_graph.ingest import sense_spec, write_scales
+    from coman_graph.ingest import SenseJob, sense_jobs, write_scales
 
     specs = [s for s in specs_for(mnist_test, list(range(9000, 9010)), 1, 94) if s.augmentation]
-    rows = [row for _, row, _ in map(sense_spec, [(s, "gng", 0) for s in specs]) if row]
+    jobs = [SenseJob(s, mnist_test.images[s.index], "gng", 0) for s in specs]
+    rows = [row for _, row, _ in sense_jobs(jobs) if row]
     graphs = sensed(specs)
     assert len(rows) == sum(isinstance(g, StructuralGraph) for g in graphs.values()) >= 8
     server = local_server(engine, tmp_path / "fresh-server", heap="512m")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +15,9 @@ from coman_graph.graphstore.config import default_engine, default_server_dir
 from coman_graph.graphstore.kernel import KERNELS, check_kernel, default_kernel
 from coman_graph.graphstore.servers import ENGINES, LocalServer, local_server
 
-if TYPE_CHECKING:  # the driver is imported only by commands that open a store
+if TYPE_CHECKING:  # the driver and Dask are imported only by commands that use them
+    from distributed import Client
+
     from coman_graph.graphstore.connection import GraphStore
 
 console = Console()
@@ -97,3 +101,29 @@ def global_options(
         engine or default_engine(),
         check_kernel(kernel or default_kernel()),
     )
+
+
+def scheduler_option() -> str | None:
+    """The ``--scheduler`` option of the commands that can run on a Dask cluster."""
+    return typer.Option(
+        None,
+        help="Address of a Dask scheduler (tcp://host:port) to run the work on its workers "
+        "(default: $COMAN_SCHEDULER; none: this machine).",
+        show_default=False,
+    )
+
+
+@contextmanager
+def cluster_client(option: str | None) -> Iterator[Client | None]:
+    """A client of the scheduler of ``--scheduler`` / ``COMAN_SCHEDULER``, or None."""
+    from coman_graph.cluster import connect, scheduler_address
+
+    address = scheduler_address(option)
+    if address is None:
+        yield None
+        return
+    client = connect(address)
+    try:
+        yield client
+    finally:
+        client.close()

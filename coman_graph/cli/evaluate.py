@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from coman_graph.cli.context import cli_context, console
+from coman_graph.cli.context import cli_context, cluster_client, console, scheduler_option
 from coman_graph.cli.progress import phase_starter, progress_bar
 from coman_graph.datasets.protocols import VALIDATION_SIZE, get_protocol
 from coman_graph.datasets.selection import parse_classes
@@ -42,8 +42,14 @@ def evaluate_command(
     compartment_loss: float = typer.Option(TrainingConfig.compartment_loss),
     out: Path = typer.Option(Path("out"), help="Folder for metrics.json and the PNGs."),
     workers: int = typer.Option(2, help="Sensing processes and classification sessions."),
+    scheduler: str = scheduler_option(),
 ) -> None:
-    """Ingest, train, classify the protocol's whole test set and print the table."""
+    """Ingest, train, classify the protocol's whole test set and print the table.
+
+    With --scheduler, images are sensed on the Dask cluster's workers and the test images
+    classified there, each worker on a replica of the trained model served by a local
+    server of the chosen engine; this server stores everything and records the run.
+    """
     chosen = get_protocol(protocol).with_k(k)
     if classes:
         chosen = replace(chosen, classes=parse_classes(classes))
@@ -54,7 +60,12 @@ def evaluate_command(
     for name in (rule, compare_rule):
         if name is not None:
             check_rule(name)
-    with cli_context(ctx).store() as store, progress_bar() as bar:
+    context = cli_context(ctx)
+    with (
+        cluster_client(scheduler) as client,
+        context.store() as store,
+        progress_bar() as bar,
+    ):
         result = evaluate(
             store,
             chosen,
@@ -67,6 +78,8 @@ def evaluate_command(
             workers=workers,
             out_dir=out,
             progress=phase_starter(bar),
+            cluster=client,
+            replica_engine=context.engine,
         )
     print_evaluation(result)
 

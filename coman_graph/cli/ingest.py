@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from coman_graph.cli.context import cli_context, console
+from coman_graph.cli.context import cli_context, cluster_client, console, scheduler_option
 from coman_graph.cli.progress import progress_bar
+from coman_graph.cluster import cluster_senser
 from coman_graph.datasets.mnist import load_split
 from coman_graph.datasets.selection import parse_classes, pick_per_class, specs_for
 from coman_graph.errors import InputError
@@ -32,11 +33,13 @@ def ingest_command(
     augment: int = typer.Option(0, help="Also store N seeded augmentations of each image."),
     seed: int = typer.Option(0, help="Seed of the per-class draw and of the augmentations."),
     method: str = typer.Option("gng", help="Graph builder: gng or skeleton."),
-    workers: int = typer.Option(2, help="Sensing processes."),
+    workers: int = typer.Option(2, help="Sensing processes (without --scheduler)."),
+    scheduler: str = scheduler_option(),
 ) -> None:
     """Sense MNIST images and write their structural hypergraphs (idempotent, resumable).
 
     Without --per-class or --indices, every image of the split (of --classes) is taken.
+    With --scheduler, the images are sensed on the Dask cluster's workers and written here.
     """
     if split not in ("train", "test"):
         raise InputError(f"--split {split!r}: expected train or test")
@@ -51,7 +54,11 @@ def ingest_command(
     else:
         chosen = [int(i) for i in data.indices_of(wanted)]
     specs = specs_for(data, chosen, augment, seed)
-    with cli_context(ctx).store() as store, progress_bar() as bar:
+    with (
+        cluster_client(scheduler) as client,
+        cli_context(ctx).store() as store,
+        progress_bar() as bar,
+    ):
         task = bar.add_task(f"ingest {split}", total=len(specs))
         summary = ingest(
             store,
@@ -59,6 +66,7 @@ def ingest_command(
             method=method,
             workers=workers,
             on_progress=lambda n: bar.advance(task, n),
+            senser=cluster_senser(client) if client is not None else None,
         )
     print_summary(summary)
 

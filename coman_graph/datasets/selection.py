@@ -35,7 +35,10 @@ class SampleSpec:
 
     def image(self, data: MnistSplit) -> np.ndarray:
         """The 28x28 uint8 pixels of this sample."""
-        original = data.images[self.index]
+        return self.from_original(data.images[self.index])
+
+    def from_original(self, original: np.ndarray) -> np.ndarray:
+        """This sample's pixels, given its original MNIST image (augmented if it is a copy)."""
         if not self.augmentation:
             return original
         rng = np.random.default_rng([self.aug_seed, self.index, self.augmentation])

@@ -18,26 +18,24 @@ is lost or counted twice.
 
 from __future__ import annotations
 
-import atexit
 import os
+import re
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from distributed import Client, Worker, WorkerPlugin, as_completed, get_worker
 
 from coman_graph.errors import SchedulerUnreachableError
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.graphstore.open import open_store
-from coman_graph.graphstore.servers import local_server
+from coman_graph.graphstore.servers import LocalServer, local_server
 from coman_graph.inference import Decision, classify
 from coman_graph.ingest import Sensed, SenseJob, Senser, sense_jobs, write_rows
 from coman_graph.model_file import Model, export_model, import_model
-
-if TYPE_CHECKING:
-    from distributed import Client
 
 #: Where the scheduler's address is read when ``--scheduler`` is not given.
 SCHEDULER_ENV = "COMAN_SCHEDULER"
@@ -64,8 +62,6 @@ def connect(address: str) -> Client:
     SchedulerUnreachableError
         When nothing answers there within :data:`CONNECT_TIMEOUT`.
     """
-    from distributed import Client
-
     host, _, port = address.removeprefix("tcp://").rpartition(":")
     if not host or not port.isdigit():
         raise SchedulerUnreachableError(
@@ -84,8 +80,6 @@ def connect(address: str) -> Client:
 
 def _as_completed_results(client: Client, futures: list[Any]) -> Iterator[Any]:
     """Each future's result as it completes; the rest cancelled if the caller stops early."""
-    from distributed import as_completed
-
     if not futures:
         return
     try:
@@ -109,8 +103,28 @@ def cluster_senser(client: Client) -> Senser:
 
 # -- replicas, in the worker processes ----------------------------------------------------------
 
-_replicas: dict[tuple[str, str], GraphStore] = {}
+_replicas: dict[tuple[str, str], tuple[LocalServer, GraphStore]] = {}
 _replicas_lock = threading.Lock()
+
+
+class ReplicaServers(WorkerPlugin):
+    """Stops a worker process's replica servers when the worker closes."""
+
+    name = "coman-replicas"
+
+    def teardown(self, worker: Worker) -> None:
+        with _replicas_lock:
+            for server, store in _replicas.values():
+                store.close()
+                server.stop()
+            _replicas.clear()
+
+
+def _replica_folder(worker: Worker, engine: str) -> Path:
+    """The folder of the worker's replica server: named after the worker, which keeps its name
+    when its nanny restarts it, so a killed worker's server is found and used again."""
+    name = re.sub(r"[^\w.-]", "_", str(worker.name))
+    return Path(worker.local_directory).parent / "coman-replicas" / f"{name}-{engine}"
 
 
 def _replica(model: Model, engine: str) -> GraphStore:
@@ -118,18 +132,12 @@ def _replica(model: Model, engine: str) -> GraphStore:
     key = (model["header"]["checksum"], engine)
     with _replicas_lock:
         if key not in _replicas:
-            from distributed import get_worker
-
-            folder = Path(
-                tempfile.mkdtemp(prefix="coman-replica-", dir=get_worker().local_directory)
-            )
-            server = local_server(engine, folder / engine, heap=REPLICA_HEAP)
+            server = local_server(engine, _replica_folder(get_worker(), engine), heap=REPLICA_HEAP)
             server.start()
-            atexit.register(server.stop)
             store = open_store(server.config())
             import_model(store, model)
-            _replicas[key] = store
-        return _replicas[key]
+            _replicas[key] = (server, store)
+        return _replicas[key][1]
 
 
 def ensure_replica(model: Model, engine: str) -> float:
@@ -143,6 +151,7 @@ def ensure_replica(model: Model, engine: str) -> float:
 def prepare_replicas(client: Client, model: Any, engine: str) -> dict[str, float]:
     """Make every worker's replica of ``model`` (a future of it) ready, all at once; the
     seconds each worker took, by worker address."""
+    client.register_plugin(ReplicaServers())
     workers = list(client.scheduler_info()["workers"])
     futures = [
         client.submit(

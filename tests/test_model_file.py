@@ -23,7 +23,7 @@ from coman_graph.datasets.protocols import Protocol
 from coman_graph.datasets.protocols import test_specs as protocol_test_specs
 from coman_graph.errors import BAD_INPUT, InputError, QueryError
 from coman_graph.inference import classify
-from coman_graph.ingest import sense_spec, write_rows
+from coman_graph.ingest import jobs_for, sense_jobs, write_rows
 from coman_graph.model_file import (
     FORMAT_VERSION,
     checksum,
@@ -78,7 +78,7 @@ def concepts_state(store) -> list[dict]:
 def test_rows(mnist_test) -> list[dict]:
     """The test images' sample rows, sensed once for every server."""
     specs = protocol_test_specs(PROTOCOL, mnist_test, IMAGES)
-    return [row for _, row, _ in map(sense_spec, [(spec, "gng", 0) for spec in specs])]
+    return [row for _, row, _ in sense_jobs(jobs_for(specs))]
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from distributed import Client, Worker, WorkerPlugin, as_completed, get_worker
+from distributed.core import Status
 
 from coman_graph.errors import SchedulerUnreachableError
 from coman_graph.graphstore.connection import GraphStore
@@ -113,6 +114,8 @@ class ReplicaServers(WorkerPlugin):
     name = "coman-replicas"
 
     def teardown(self, worker: Worker) -> None:
+        if worker.status == Status.running:
+            return  # the plugin registered again (by the next job): the replicas stay
         with _replicas_lock:
             for server, store in _replicas.values():
                 store.close()

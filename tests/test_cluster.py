@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from cli_helpers import cli_env, run_cli
@@ -20,8 +19,8 @@ from test_ingest import assert_stored_exactly, sensed
 from coman_graph.cluster import classify_on_cluster, cluster_senser
 from coman_graph.datasets import protocols
 from coman_graph.datasets.selection import specs_for
-from coman_graph.graphstore.servers import local_server
-from coman_graph.graphstore.servers.base import ENGINE_FILE, STATE_FILE, free_ports
+from coman_graph.graphstore.servers import stop_servers_under
+from coman_graph.graphstore.servers.base import free_ports
 from coman_graph.inference import DEFAULT_RULE, classify
 from coman_graph.ingest import Senser, ingest, jobs_for
 
@@ -29,13 +28,6 @@ from coman_graph.ingest import Senser, ingest, jobs_for
 REPLICA_ENGINE = "arcadedb"
 #: Test images sensed on the cluster (not used by other modules).
 INGEST_INDICES = list(range(9300, 9460))
-
-
-def stop_replicas(folder: Path) -> None:
-    """Stop every replica server started under ``folder`` (also those of killed workers)."""
-    for state in folder.rglob(STATE_FILE):
-        root = state.parent
-        local_server((root / ENGINE_FILE).read_text().strip(), root).stop()
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +47,7 @@ def cluster(tmp_path_factory):
     yield client
     client.close()
     local.close()
-    stop_replicas(folder)
+    stop_servers_under(folder)
 
 
 def kill_a_busy_worker(client) -> int:

@@ -7,10 +7,11 @@ Workers only compute:
   carry their original image, so a worker needs no MNIST files; the rows come back and
   ``ingest`` writes them (idempotent, so a batch sensed twice is stored once).
 - **Classification** (``classify_on_cluster``): each worker process holds a read-only replica
-  of the model, a local engine server of its own in the worker's folder, loaded once from
-  the exported model file (``model_file``). A batch is sensed on the worker, written into its
-  replica and classified there; the rows and the decisions come back, and this process stores
-  the samples on the primary and records the decisions as a local run does.
+  of the model, a local engine server of its own, loaded from the model the job exported
+  (``model_file``) unless it already holds that model. A batch is sensed on the worker,
+  written into its replica and classified there; the rows and the decisions come back, and
+  this process stores the samples on the primary and records the decisions as a local run
+  does.
 
 Dask reschedules the batches of a worker that dies; decisions are keyed by sample id, so none
 is lost or counted twice.
@@ -24,6 +25,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +106,19 @@ def cluster_senser(client: Client) -> Senser:
 
 # -- replicas, in the worker processes ----------------------------------------------------------
 
-_replicas: dict[tuple[str, str], tuple[LocalServer, GraphStore]] = {}
+
+@dataclass
+class Replica:
+    """A worker process's replica: its local server, a connection, and the model it holds."""
+
+    server: LocalServer
+    store: GraphStore
+    checksum: str | None = None
+
+
+#: This worker process's replica of each engine. A job loads its model into it (replacing the
+#: model's classes) unless it already holds that model; run one job at a time per worker.
+_replicas: dict[str, Replica] = {}
 _replicas_lock = threading.Lock()
 
 
@@ -117,9 +131,9 @@ class ReplicaServers(WorkerPlugin):
         if worker.status == Status.running:
             return  # the plugin registered again (by the next job): the replicas stay
         with _replicas_lock:
-            for server, store in _replicas.values():
-                store.close()
-                server.stop()
+            for replica in _replicas.values():
+                replica.store.close()
+                replica.server.stop()
             _replicas.clear()
 
 
@@ -131,16 +145,19 @@ def _replica_folder(worker: Worker, engine: str) -> Path:
 
 
 def _replica(model: Model, engine: str) -> GraphStore:
-    """This worker process's replica of ``model``: started and loaded on first use."""
-    key = (model["header"]["checksum"], engine)
+    """This worker process's replica of the ``engine``, holding ``model``: started, and the
+    model loaded, when needed."""
+    checksum = model["header"]["checksum"]
     with _replicas_lock:
-        if key not in _replicas:
+        replica = _replicas.get(engine)
+        if replica is None:
             server = local_server(engine, _replica_folder(get_worker(), engine), heap=REPLICA_HEAP)
             server.start()
-            store = open_store(server.config())
-            import_model(store, model)
-            _replicas[key] = (server, store)
-        return _replicas[key][1]
+            replica = _replicas[engine] = Replica(server, open_store(server.config()))
+        if replica.checksum != checksum:
+            import_model(replica.store, model)
+            replica.checksum = checksum
+        return replica.store
 
 
 def ensure_replica(model: Model, engine: str) -> float:

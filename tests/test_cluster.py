@@ -23,6 +23,7 @@ from coman_graph.graphstore.servers import stop_servers_under
 from coman_graph.graphstore.servers.base import free_ports
 from coman_graph.inference import DEFAULT_RULE, classify
 from coman_graph.ingest import Senser, ingest, jobs_for
+from coman_graph.model_file import export_model
 
 #: The engine of the workers' replicas: ArcadeDB starts in seconds, which keeps the suite short.
 REPLICA_ENGINE = "arcadedb"
@@ -158,3 +159,24 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_3():
     assert done.returncode == 3, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and address in lines[0] and "unreachable" in lines[0], lines
+
+
+def replica_checksums(client) -> set[str | None]:
+    from coman_graph import cluster
+
+    held = client.run(lambda: {e: r.checksum for e, r in cluster._replicas.items()})
+    return {checksums.get(REPLICA_ENGINE) for checksums in held.values()}
+
+
+def test_a_replica_holds_the_model_of_the_job_it_serves(store, cluster, small_run, mnist_test):
+    classes = small_run.protocol.classes
+    specs = protocols.test_specs(small_run.protocol, mnist_test, 12)
+    ids = [spec.sample_id for spec in specs]
+    for chosen in (classes, classes[:2], classes):
+        model = export_model(store, chosen)
+        _, decisions = classify_on_cluster(
+            cluster, store, jobs_for(specs), chosen, [DEFAULT_RULE], REPLICA_ENGINE, batch_size=6
+        )
+        assert replica_checksums(cluster) == {model["header"]["checksum"]}
+        local = {d.sample_id: d.winner for d in classify(store, ids, chosen)}
+        assert {d.sample_id: d.winner for d in decisions[DEFAULT_RULE]} == local

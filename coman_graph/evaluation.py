@@ -256,6 +256,7 @@ def evaluate(
         f"{on}_images": len(tests),
         "rule": rule,
         "compartment_loss": config.compartment_loss,
+        "concept_form": config.concept_form,
         "kernel": store.kernel,
     }
     evaluation = Evaluation(

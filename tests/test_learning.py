@@ -10,6 +10,8 @@ concepts, so every assertion reads the concepts of one training id, never global
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from coman_graph.datasets.protocols import Protocol, absorption_order, training_specs
@@ -25,9 +27,12 @@ from coman_graph.encoding import (
 from coman_graph.inference import explain, fill
 from coman_graph.ingest import ingest, sample_row, write_rows
 from coman_graph.learning import (
+    LEVELS,
     OPERATORS,
+    SPREAD,
     TRAINING_KERNEL,
     TrainingConfig,
+    compile_concept,
     new_model_version,
     parameter_energies,
     train_class,
@@ -278,39 +283,85 @@ MATCH (:Concept {concept_id: id})-[:HAS_UNIT|HAS_FIGURE]->(u)
 OPTIONAL MATCH (u)-[r:INTERCONNECTS]->()
 WITH u, collect(r) AS links
 UNWIND [u] + links AS o
-RETURN o.params AS params, [p IN o.params | o[p]] AS codes, o.levels AS levels, o.table AS table
+RETURN o.params AS params, [p IN o.params | o[p]] AS codes, o.levels AS levels,
+       o.seen AS seen, o.table AS table, o.energies AS energies
 """
 
 
-def test_compiled_tables_are_the_energy_each_cell_fills(store, trained):
-    """Every table of the trained concepts (units, interconnections, figures), compiled from
-    the scales' precomputed level tables, is the definition computed here from the stored
-    universes: per parameter and fine cell, the sum over the levels at or coarser than the
-    concept's at which the cell's code is the concept's of E[l] - E[l+1], finest first."""
-    scales = {
-        parameter: row
+def stored_scales(store) -> dict[str, dict]:
+    return {
+        parameter: row["s"]
         for row in store.execute("MATCH (s:Scale) RETURN s.parameters AS ps, s AS s")
         for parameter in row["ps"]
     }
-    concept_ids = [c.concept_id for _, result in trained.values() for c in result.compartments]
-    checked = 0
-    for owner in store.execute(COMPILED, ids=concept_ids):
-        expected: list[float] = []
+
+
+def level_slice(scale: dict, codes: list[str], level: int) -> list[float]:
+    """Form 'levels', defined here from the stored universe: per fine cell, the sum over the
+    levels at or coarser than ``level`` at which the cell's code is the part's of
+    E[l] - E[l+1], finest first."""
+    depth, energies, universe = len(scale["levels"]), scale["energies"], scale["universe"]
+    found = []
+    for cell in range(len(universe) // depth):
+        filled = 0.0
+        for finer in range(level, depth - 1):
+            if universe[cell * depth + finer] == codes[finer]:
+                filled = filled + (energies[finer] - energies[finer + 1])
+        found.append(filled)
+    return found
+
+
+def spread_slice(scale: dict, cells: list[int]) -> list[float]:
+    """Form 'spread', defined here from the stored universe: each level but the wildcard is
+    worth E[l] - log2(the level-l cells covering ``cells``) bits, and a cell fills the most
+    bits of any level whose cover holds its level-l cell."""
+    depth, energies, universe = len(scale["levels"]), scale["energies"], scale["universe"]
+    covers = [{universe[c * depth + level] for c in cells} for level in range(depth - 1)]
+    bits = [energies[level] - math.log2(len(covers[level])) for level in range(depth - 1)]
+    return [
+        max([0.0] + [bits[lv] for lv in range(depth - 1) if universe[c * depth + lv] in covers[lv]])
+        for c in range(len(universe) // depth)
+    ]
+
+
+def check_compiled(store, concept_ids: list[str], form: str) -> int:
+    """Assert every part's table and parameter energies are the form's definition; return how
+    many parameters had seen more than one cell."""
+    scales = stored_scales(store)
+    widened = parts = 0
+    for part in store.execute(COMPILED, ids=concept_ids):
+        expected, energies, offset = [], [], 0
         for parameter, codes, level in zip(
-            owner["params"], owner["codes"], owner["levels"], strict=True
+            part["params"], part["codes"], part["levels"], strict=True
         ):
-            scale = scales[parameter]["s"]
-            depth, energies = len(scale["levels"]), scale["energies"]
-            universe = scale["universe"]
-            for cell in range(len(universe) // depth):
-                filled = 0.0
-                for finer in range(level, depth - 1):
-                    if universe[cell * depth + finer] == codes[finer]:
-                        filled = filled + (energies[finer] - energies[finer + 1])
-                expected.append(filled)
-        assert owner["table"] == expected
-        checked += 1
-    assert checked > 100
+            scale = scales[parameter]
+            cells = len(scale["universe"]) // len(scale["levels"])
+            seen = [s - offset for s in part["seen"] if offset <= s < offset + cells]
+            assert seen, (parameter, part["seen"])
+            if form == SPREAD and parameter != KIND_PARAMETER:
+                widened += len(seen) > 1
+                values = spread_slice(scale, seen)
+                energies.append(max(values))
+            else:
+                values = level_slice(scale, codes, level)
+                energies.append(scale["energies"][level])
+            expected += values
+            offset += cells
+        assert part["table"] == pytest.approx(expected, abs=1e-12)
+        assert part["energies"] == pytest.approx(energies, abs=1e-12)
+        parts += 1
+    assert parts > 100
+    return widened
+
+
+def test_compiled_tables_are_the_energy_each_cell_fills(store, trained):
+    """Every table of the trained concepts (units, interconnections, figures; the default
+    form, spread) is the definition computed here from the stored universes and the cells
+    each part's examples filled (`seen`), the kind parameter at its level; a parameter's
+    energy is its slice's largest entry."""
+    concept_ids = [c.concept_id for _, result in trained.values() for c in result.compartments]
+    assert TrainingConfig().concept_form == SPREAD
+    assert check_compiled(store, concept_ids, SPREAD) > 20, "no part saw two cells"
 
 
 FIGURES = """
@@ -334,12 +385,14 @@ def test_a_concepts_figure_generalises_to_what_its_examples_share(store, mnist_t
     the codes of every sample it absorbed agree with its founder's; infer/fill scores a sample's
     figure with the energy of the finest agreeing level at or coarser than the concept's.
     Class 2 (some drawn with a loop), trained tolerantly so that compartments absorb figures
-    of other topologies."""
+    of other topologies, in the levels form (the spread form's figure tables are
+    test_compiled_tables_are_the_energy_each_cell_fills's)."""
     digit, seed = 2, 29
     sample_ids = train_protocol(store, mnist_train, Protocol("figures", (digit,), 3, 3), seed)[
         digit
     ]
-    result = train_class(store, digit, sample_ids, TrainingConfig(compartment_loss=0.9))
+    config = TrainingConfig(compartment_loss=0.9, concept_form=LEVELS)
+    result = train_class(store, digit, sample_ids, config)
     energies = parameter_energies(store)
     concept_ids = [c.concept_id for c in result.compartments]
     concept_figures = figures(store, "concept_id", concept_ids)
@@ -394,7 +447,7 @@ def test_reabsorbing_an_absorbed_example_is_a_fixed_point(store, trained, mnist_
             tx.run("train/reduce-parametric", kind_parameter=KIND_PARAMETER, **keys)
             removed = tx.run("train/reduce-structural", **keys)[0]
             tx.run("train/reduce-structural-parametric", kind_parameter=KIND_PARAMETER, **keys)
-            tx.run("train/compile-matcher", concept_id=keys["concept_id"])
+            compile_concept(tx, keys["concept_id"])
             energy = tx.run("train/energy", id=keys["concept_id"], energies=energies)[0]
             return removed, energy
 
@@ -750,6 +803,10 @@ def structure(snap: dict) -> dict:
     return {k: snap[k] for k in ("units", "links", "bounds")}
 
 
+#: The hand-checked operators score by levels (R_uc's): energies are the levels' sums.
+LEVELS_FORM = TrainingConfig(concept_form=LEVELS)
+
+
 def test_operators_step_by_step_on_real_sevens(store, mnist_train):
     energies = energy_table()
     specs = specs_for(mnist_train, list(SEVENS))
@@ -773,7 +830,7 @@ def test_operators_step_by_step_on_real_sevens(store, mnist_train):
             training=OPS_TRAINING,
             sample_id=ids[0],
         )[0]
-        store.run("train/compile-matcher", concept_id=OPS_CONCEPT)
+        compile_concept(store, OPS_CONCEPT, LEVELS_FORM)
         energy = store.run("train/energy", id=OPS_CONCEPT, energies=stored_energies)[0]["energy"]
         record(store, ids[0], 1, 0.0, energy, ["create"])
         model = PythonConcept(graphs[0], energies)
@@ -841,7 +898,7 @@ def test_operators_step_by_step_on_real_sevens(store, mnist_train):
             assert structure(after) == model.as_snapshot()
 
             # the energy kept is the energy the sample filled, and it never rose
-            store.run("train/compile-matcher", concept_id=OPS_CONCEPT)
+            compile_concept(store, OPS_CONCEPT, LEVELS_FORM)
             energy = store.run("train/energy", id=OPS_CONCEPT, energies=stored_energies)[0]
             record(store, sid, step, before_energy, energy["energy"], OPERATORS)
             assert energy["energy"] == pytest.approx(model.energy(), abs=TOL)
@@ -913,3 +970,21 @@ def test_compartment_threshold(store, mnist_train):
     assert len(tolerant.compartments) == 1 and concept["examples_seen"] == len(order)
     assert [a["sample_id"] for a in trace(store, concept["concept_id"])] == order
     assert not concepts_of(store, strict.training)  # replaced by the tolerant run
+
+
+# -- the levels concept form --------------------------------------------------------------
+
+
+def test_levels_concepts_score_the_finest_level_their_examples_share(store, trained):
+    """concept_form 'levels': the tables are the level definition (the precomputed vectors of
+    the scales), a parameter's energy its level's, and the energy never rises at a step."""
+    order, _ = trained[8]
+    result = train_class(store, 8, order, TrainingConfig(compartment_loss=0.2, concept_form=LEVELS))
+    concept_ids = [c.concept_id for c in result.compartments]
+    assert max(c.examples_seen for c in result.compartments) >= 2
+    for concept_id in concept_ids:
+        steps = trace(store, concept_id)
+        for previous, step in zip(steps, steps[1:], strict=False):
+            assert step["before"] == pytest.approx(previous["after"], abs=TOL)
+            assert step["after"] <= step["before"] + TOL, (concept_id, step)
+    check_compiled(store, concept_ids, LEVELS)

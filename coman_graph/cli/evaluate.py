@@ -10,6 +10,7 @@ from rich.table import Table
 
 from coman_graph.cli.context import cli_context, cluster_client, console, scheduler_option
 from coman_graph.cli.progress import phase_starter, progress_bar
+from coman_graph.cli.train import compartment_loss_option, concept_form_option
 from coman_graph.datasets.protocols import VALIDATION_SIZE, get_protocol
 from coman_graph.datasets.selection import parse_classes
 from coman_graph.errors import InputError
@@ -39,7 +40,8 @@ def evaluate_command(
     compare_rule: str = typer.Option(
         None, help="Also classify with this rule and draw both confusion matrices."
     ),
-    compartment_loss: float = typer.Option(TrainingConfig.compartment_loss),
+    compartment_loss: float = compartment_loss_option(),
+    concept_form: str = concept_form_option(),
     out: Path = typer.Option(Path("out"), help="Folder for metrics.json and the PNGs."),
     workers: int = typer.Option(2, help="Sensing processes and classification sessions."),
     scheduler: str = scheduler_option(),
@@ -74,7 +76,7 @@ def evaluate_command(
             on=on,
             rule=rule,
             compare_rule=compare_rule,
-            config=TrainingConfig(compartment_loss),
+            config=TrainingConfig(compartment_loss, concept_form),
             workers=workers,
             out_dir=out,
             progress=phase_starter(bar),

@@ -41,6 +41,8 @@ P6_SUBSET = Protocol("parity-P6", (1, 2, 3, 6, 7, 9), 2, 2)
 P10_SEED, P6_SEED = 41, 43
 #: Test images classified by both kernels.
 IMAGES = 120
+#: Of those, the images both kernels classify with a neuron's best compartments averaged.
+AVERAGED_IMAGES = 40
 TOL = 1e-9
 #: A sample whose units share no anchor cell with any concept.
 NO_MATCH = "parity/no-match"
@@ -166,6 +168,26 @@ def test_both_kernels_rank_every_neuron_alike_to_the_bit(store, p10, engine):
     assert compiled == specified
 
 
+def test_both_kernels_average_a_neurons_best_compartments_alike(store, p10, neo4j_only):
+    """A neuron's activation as the mean of its 3 best compartments' (infer/activate's
+    $top_compartments): the same rows from both kernels, and the mean really is taken."""
+    images = p10[:AVERAGED_IMAGES]
+    with kernel(store, CYPHER):
+        specified = rows(classify(store, images, top_compartments=3))
+    with kernel(store, PROCEDURE):
+        compiled = rows(classify(store, images, top_compartments=3))
+        single = rows(classify(store, images, top_compartments=1))
+    assert compiled == specified
+    averaged = 0
+    for sample_id, (_, ranked) in specified.items():
+        best = {r["class"]: r for r in single[sample_id][1]}
+        for row in ranked:
+            assert row["concept_id"] == best[row["class"]]["concept_id"]
+            assert row["activation"] <= best[row["class"]]["activation"] + TOL
+            averaged += row["activation"] < best[row["class"]]["activation"] - TOL
+    assert averaged > 0, "no neuron had a second compartment: the mean checks nothing"
+
+
 def test_the_explanations_are_the_same(store, p10, neo4j_only):
     def explained(sample_id: str, concept_id: str) -> list[tuple]:
         return sorted(
@@ -228,8 +250,9 @@ def test_exact_ties_and_unmatched_samples_are_decided_alike(store, p10, neo4j_on
     """A winning compartment copied into its own neuron and into another one ties with it
     exactly (activation, examples, energy): both kernels give the neuron the copy or the
     original by concept id, and put the two neurons in the same order. A sample whose units
-    share no anchor cell with any concept activates nothing: every neuron at 0, alike."""
-    decision = classify(store, p10[:1])[0]
+    share no anchor cell with any concept activates nothing: every neuron at 0, alike. Each
+    neuron speaks by its best compartment alone (top_compartments 1), so the tie is exact."""
+    decision = classify(store, p10[:1], top_compartments=1)[0]
     winner = decision.ranked[0]
     digit, source = winner["class"], winner["concept_id"]
     other = next(d for d in P10_SUBSET.classes if d != digit)
@@ -241,9 +264,9 @@ def test_exact_ties_and_unmatched_samples_are_decided_alike(store, p10, neo4j_on
     try:
         classes = list(P10_SUBSET.classes)
         with kernel(store, CYPHER):
-            specified = classify(store, p10[:1], classes=tuple(classes))[0]
+            specified = classify(store, p10[:1], tuple(classes), top_compartments=1)[0]
         with kernel(store, PROCEDURE):
-            compiled = classify(store, p10[:1], classes=tuple(classes))[0]
+            compiled = classify(store, p10[:1], tuple(classes), top_compartments=1)[0]
         assert compiled.ranked == specified.ranked
         top = specified.ranked[:2]
         assert {r["class"] for r in top} == {digit, other}

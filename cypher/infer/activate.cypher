@@ -14,14 +14,17 @@
 //                or fill alone ('fill', which lets over-general concepts win),
 //                times 2 ^ -($figure_weight * the bits of the concept's figure the sample
 //                leaves unfilled: kernel/figure-energy).
-// A concept that shares no unit pair with the sample has activation 0. Each neuron takes its
-// best compartment (ties to the one that absorbed more examples, then to the higher energy, then
-// to the lower concept id); winner-take-all over the neurons, the same way.
+// A concept that shares no unit pair with the sample has activation 0. A neuron's compartments
+// are ranked by activation (ties to the one that absorbed more examples, then to the higher
+// energy, then to the lower concept id); its best one speaks for it, with the mean activation
+// of its $top_compartments best (of all its matched ones if fewer), summed best first.
+// Winner-take-all over the neurons, the same way.
 // Parameters:
 //   $sample_ids — the batch of samples to classify
 //   $classes — the detector neurons that compete (digit classes)
 //   $rule — 'explained', 'fill_coverage' or 'fill'
 //   $figure_weight — activation halves per 1 / $figure_weight bits of figure left unfilled
+//   $top_compartments — how many of a neuron's best compartments its activation averages
 // Returns: sample_id, label, winner (class), ranked — each neuron's best compartment, best first:
 //   [{class, concept_id, activation, fill, coverage, figure_missing, energy, examples}]
 CALL () {
@@ -66,7 +69,13 @@ ORDER BY activation DESC, c.examples_seen DESC, c.energy DESC, c.concept_id
 WITH s, unmatched, c.class AS class,
      collect({class: c.class, concept_id: c.concept_id, activation: activation, fill: fill,
               coverage: coverage, figure_missing: figure_missing, energy: c.energy,
-              examples: c.examples_seen})[0] AS best
+              examples: c.examples_seen}) AS compartments
+WITH s, unmatched, compartments[0] AS best, compartments[0..$top_compartments] AS top
+WITH s, unmatched,
+     {class: best.class, concept_id: best.concept_id,
+      activation: reduce(a = 0.0, t IN top | a + t.activation) / size(top), fill: best.fill,
+      coverage: best.coverage, figure_missing: best.figure_missing, energy: best.energy,
+      examples: best.examples} AS best
 WITH s, unmatched, [b IN collect(best) WHERE b.class IS NOT NULL] AS matched_neurons
 UNWIND matched_neurons + [u IN unmatched WHERE NOT u.class IN [m IN matched_neurons | m.class]]
   AS neuron

@@ -6,10 +6,12 @@
 //   $classes — the detector neurons that compete (digit classes)
 //   $rule — 'explained', 'fill_coverage' or 'fill'
 //   $figure_weight — activation halves per 1 / $figure_weight bits of figure left unfilled
+//   $top_compartments — how many of a neuron's best compartments its activation averages
 //   $distance_weight — rank penalty per squared unit of distance (normalised coordinates)
 // Returns: sample_id, label, winner (class), ranked — each neuron's best compartment, best first:
 //   [{class, concept_id, activation, fill, coverage, figure_missing, energy, examples}]
 CALL coman.activate($sample_ids, $classes,
-                    {rule: $rule, figure_weight: $figure_weight, distance_weight: $distance_weight})
+                    {rule: $rule, figure_weight: $figure_weight, distance_weight: $distance_weight,
+                     top_compartments: $top_compartments})
   YIELD sample_id, label, winner, ranked
 RETURN sample_id, label, winner, ranked

@@ -13,9 +13,10 @@ import java.util.Set;
  * neurons, as cypher/infer/activate computes them (its header gives the rules):
  * fill = matched / concept energy; coverage = matched units and interconnections / the sample's;
  * explained = matched / max(concept energy, the sample's energy at the concept's resolution);
- * activation = the rule's value x 2^(-figureWeight x the figure bits left unfilled). Each neuron
- * takes its best compartment, and the neurons are ranked, by activation, then examples absorbed,
- * then energy, then concept id.
+ * activation = the rule's value x 2^(-figureWeight x the figure bits left unfilled). A neuron's
+ * compartments are ranked by activation, then examples absorbed, then energy, then concept id; its
+ * best one speaks for it, with the mean activation of its topCompartments best (summed best
+ * first), and the neurons are ranked the same way.
  */
 final class Activation {
     /** The rules of infer/activate. */
@@ -50,16 +51,29 @@ final class Activation {
             Set<Double> classes,
             Map<String, Matcher.Match> matches,
             String rule,
-            double figureWeight) {
-        Map<Double, Neuron> best = new HashMap<>();
+            double figureWeight,
+            int topCompartments) {
+        Map<Double, List<Neuron>> compartments = new HashMap<>();
         for (Matcher.Match m : matches.values()) {
             ActiveModel.Concept c = model.concepts.get(m.conceptId);
             if (c == null) {
                 continue;
             }
             Neuron n = activate(sample, c, m, rule, figureWeight);
-            Double cls = Graph.number(c.cls());
-            best.merge(cls, n, (a, b) -> RANKING.compare(a, b) <= 0 ? a : b);
+            compartments.computeIfAbsent(Graph.number(c.cls()), k -> new ArrayList<>()).add(n);
+        }
+        Map<Double, Neuron> best = new HashMap<>();
+        for (Map.Entry<Double, List<Neuron>> e : compartments.entrySet()) {
+            List<Neuron> list = e.getValue();
+            list.sort(RANKING);
+            int top = Math.min(topCompartments, list.size());
+            double sum = 0.0;
+            for (int i = 0; i < top; i++) {
+                sum += list.get(i).activation();
+            }
+            Neuron first = list.get(0);
+            best.put(e.getKey(), new Neuron(
+                    first.concept(), sum / top, first.fill(), first.coverage(), first.figureMissing()));
         }
         List<Neuron> ranked = new ArrayList<>();
         for (List<ActiveModel.Concept> concepts : model.classes(classes)) {

@@ -22,12 +22,12 @@ import org.neo4j.procedure.Procedure;
  */
 public class Procedures {
     /** The plugin's version. */
-    public static final String VERSION = "1.0.0";
+    public static final String VERSION = "1.1.0";
     /**
      * The revision of the matching kernel this plugin implements; coman-graph uses the plugin only
      * when it expects the same (coman_graph/graphstore/kernel.py, KERNEL_VERSION).
      */
-    public static final long KERNEL = 1;
+    public static final long KERNEL = 2;
 
     @Context
     public Transaction tx;
@@ -131,7 +131,7 @@ public class Procedures {
             @Name(value = "classes", description = "The detector neurons that compete (digit classes).")
                     List<Number> classes,
             @Name(value = "options", description = "{rule: 'fill_coverage' | 'explained' | 'fill', figure_weight: FLOAT, "
-                    + "distance_weight: FLOAT}, as infer/activate's parameters.")
+                    + "distance_weight: FLOAT, top_compartments: INTEGER}, as infer/activate's parameters.")
                     Map<String, Object> options) {
         String rule = (String) required(options, "rule");
         if (!Activation.RULES.contains(rule)) {
@@ -140,6 +140,11 @@ public class Procedures {
         }
         double figureWeight = number(options, "figure_weight");
         double distanceWeight = number(options, "distance_weight");
+        int topCompartments = (int) number(options, "top_compartments");
+        if (topCompartments < 1) {
+            throw new IllegalArgumentException("coman.activate: top_compartments must be at least 1, got "
+                    + topCompartments);
+        }
         Set<Double> classSet = ConceptModel.Filter.classSet(classes);
         ActiveModel model = ActiveModel.of(tx, db.databaseName());
         boolean[] admitted = new boolean[model.units.units.size()];
@@ -155,7 +160,8 @@ public class Procedures {
             }
             SampleGraph sample = SampleGraph.read(node);
             Map<String, Matcher.Match> matches = Matcher.match(sample, model.units, admitted, distanceWeight, 0.0, workspace);
-            List<Activation.Neuron> ranked = Activation.rank(sample, model, classSet, matches, rule, figureWeight);
+            List<Activation.Neuron> ranked = Activation.rank(
+                    sample, model, classSet, matches, rule, figureWeight, topCompartments);
             List<Map<String, Object>> out = new ArrayList<>();
             for (Activation.Neuron n : ranked) {
                 out.add(n.row());

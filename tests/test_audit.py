@@ -104,6 +104,38 @@ def test_report_compartments_are_the_active_concepts(store, run, report):
         assert {c["id"] for c in concepts} <= set(page.cells)
 
 
+def test_report_counts_the_examples_each_class_s_compartments_absorbed(store, run, report):
+    _, page = report
+    absorbed = store.execute(
+        "MATCH (:DetectorNeuron {class: $d})-[:HAS_COMPARTMENT]->(c:Concept {status: 'active'})"
+        " RETURN collect(c.examples_seen) AS counts",
+        d=PROTOCOL.classes[0],
+    )[0]["counts"]
+    # the row of the generalisation table: class, compartments, examples, mean, bins
+    at = page.cells.index("examples per compartment") + 6
+    row = page.cells[at : at + 9]
+    assert row[:4] == [
+        str(PROTOCOL.classes[0]),
+        str(len(absorbed)),
+        str(sum(absorbed)),
+        f"{sum(absorbed) / len(absorbed):.2f}",
+    ]
+    assert sum(int(n) for n in row[4:]) == len(absorbed)
+    total = page.cells[page.cells.index("all") : page.cells.index("all") + 3]
+    assert total[1:] == [str(sum(run.compartments.values())), str(sum(absorbed_by(store)))]
+
+
+def absorbed_by(store) -> list[int]:
+    return [
+        r["n"]
+        for r in store.execute(
+            "MATCH (n:DetectorNeuron)-[:HAS_COMPARTMENT]->(c:Concept {status: 'active'}) "
+            "WHERE n.class IN $classes RETURN c.examples_seen AS n",
+            classes=list(PROTOCOL.classes),
+        )
+    ]
+
+
 def test_report_explains_misclassified_images(store, run, report):
     _, page = report
     errors = store.run("audit/run-errors", run_id=run.run_id)

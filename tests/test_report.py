@@ -10,6 +10,7 @@ from PIL import Image
 
 from coman_graph.baselines import nearest_neighbour, rbf_svm
 from coman_graph.datasets.selection import pick_per_class
+from coman_graph.encoding import SCALE_OF, UNIVERSES
 from coman_graph.report.confusion import render_confusion, render_confusion_pair
 from coman_graph.report.metrics import classification_metrics
 from coman_graph.report.render_concept import (
@@ -17,6 +18,7 @@ from coman_graph.report.render_concept import (
     concepts_from_rows,
     position_cell,
     render_concepts,
+    seen_codes,
 )
 
 # --- metrics ----------------------------------------------------------------------------------
@@ -194,6 +196,16 @@ def test_position_cells():
     assert position_cell("*") is None
 
 
+def test_seen_slots_name_the_cells_each_parameter_filled():
+    params = ["kind_code", "position"]
+    kinds, cells = len(UNIVERSES[SCALE_OF["kind_code"]]), UNIVERSES[SCALE_OF["position"]]
+    codes = {cell[0]: i for i, cell in enumerate(cells)}
+    seen = [kinds + codes["8:r0c6"], 0, kinds + codes["8:r1c6"]]
+    found = seen_codes(params, seen)
+    assert found["kind_code"] == (UNIVERSES[SCALE_OF["kind_code"]][0][0],)
+    assert set(found["position"]) == {"8:r0c6", "8:r1c6"}
+
+
 def test_render_concepts_from_rows(tmp_path):
     trajectory = [
         {
@@ -207,7 +219,12 @@ def test_render_concepts_from_rows(tmp_path):
         }
         for s, b, a in ((2, 60.0, 42.0), (1, 0.0, 60.0), (3, 42.0, 42.0))
     ]
-    concepts = concepts_from_rows(_seven_rows(), trajectory)
+    rows = _seven_rows()
+    kinds = len(UNIVERSES[SCALE_OF["kind_code"]])
+    position = {cell[0]: i for i, cell in enumerate(UNIVERSES[SCALE_OF["position"]])}
+    rows[1]["unit"]["seen"] = [kinds + position["8:r0c6"], kinds + position["8:r1c7"]]
+    concepts = concepts_from_rows(rows, trajectory)
+    assert concepts[0].unit("p1").seen["position"] == ("8:r0c6", "8:r1c7")
     assert [c.compartment for c in concepts] == [0, 1]
     seven, empty = concepts
     assert [step for step, *_ in seven.trajectory] == [1, 2, 3]

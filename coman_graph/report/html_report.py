@@ -135,6 +135,35 @@ def _trajectory_text(concept: ConceptView) -> str:
     return " → ".join(energies)
 
 
+#: The bins of the examples-per-compartment distribution: (label, fewest, most).
+EXAMPLE_BINS = (("1", 1, 1), ("2", 2, 2), ("3-4", 3, 4), ("5-9", 5, 9), ("10+", 10, None))
+
+
+def _examples_row(label: object, concepts: Sequence[ConceptView]) -> list[object]:
+    """Compartments, examples, mean examples per compartment and how many hold each bin."""
+    counts = [c.examples_seen for c in concepts]
+    mean = f"{sum(counts) / len(counts):.2f}" if counts else "-"
+    return [label, len(counts), sum(counts), mean] + [
+        sum(1 for n in counts if low <= n and (high is None or n <= high))
+        for _, low, high in EXAMPLE_BINS
+    ]
+
+
+def _generalisation_section(classes: Sequence[ClassSection]) -> str:
+    """How many examples each class's compartments absorbed: the concepts' generality."""
+    rows = [_examples_row(c.digit, c.concepts) for c in classes]
+    rows.append(_examples_row("all", [k for c in classes for k in c.concepts]))
+    head = ["class", "compartments", "examples", "examples per compartment"]
+    head += [f"holding {label}" for label, _, _ in EXAMPLE_BINS]
+    return "\n".join(
+        [
+            "<p>Examples per compartment: a compartment that absorbed many examples is a concept "
+            "they share; one that holds a single example is a stored exemplar.</p>",
+            _table(head, rows),
+        ]
+    )
+
+
 def _class_section(section: ClassSection) -> str:
     rows = [
         [
@@ -219,8 +248,10 @@ def render_html(report: AuditReport) -> str:
         '<h2 id="concepts">Concepts</h2>',
         "<p>Every compartment of every detector neuron, at its generalised levels: a point is "
         "the cell its position is generalised to, a segment is dashed as its orientation is "
-        "generalised. The last panel of each picture is the energy trajectory of each "
-        f"compartment. Classes: {class_links}</p>",
+        "generalised; hatched cells and faint strokes are the spread, the positions and "
+        "directions its examples filled. The last panel of each picture is the energy "
+        f"trajectory of each compartment. Classes: {class_links}</p>",
+        _generalisation_section(report.classes),
         *(_class_section(c) for c in report.classes),
         f'<h2 id="misclassified">Misclassified {_evaluated_on(report)} images</h2>',
         f"<p>{len(report.cases)} of {report.misclassified:,} misclassified images, the most "

@@ -10,7 +10,11 @@ A concept unit is drawn at the level its parameters were generalised to:
   is replaced by the mirror of the other one through the segment's midpoint),
   solid while its orientation is at the finest level, dashed and thinner as the
   orientation is generalised, dotted at '*';
-- interconnections (optional) are thin arcs between unit anchors.
+- interconnections (optional) are thin arcs between unit anchors;
+- the spread: every fine cell an example of the concept filled (the unit's ``seen`` table
+  slots) is drawn too: for a point, each 8x8 cell of its position, hatched in its colour;
+  for a segment, each of its orientations (32 directions) as a faint line through its
+  midpoint. A unit one example founded shows one cell and one direction.
 
 The input is the rows of ``audit/concept-units`` and ``audit/concept-trajectory``.
 """
@@ -33,6 +37,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle  # noqa: E402
 
+from coman_graph.encoding import SCALE_OF, UNIVERSES  # noqa: E402
 from coman_graph.report.render_sample import KIND_COLOURS as SAMPLE_KIND_COLOURS  # noqa: E402
 from coman_graph.report.render_sample import mark_start_point  # noqa: E402
 from coman_graph.sensing.structural_graph import SEGMENT_KIND, WILDCARD  # noqa: E402
@@ -44,6 +49,8 @@ FAMILY_COLOUR = "dimgray"
 WILDCARD_COLOUR = "silver"
 #: Alpha of a point's shaded cell by position level: finer cells are darker.
 CELL_ALPHA = (0.55, 0.35, 0.2, 0.12)
+#: Alpha of the spread: the cells and directions a concept's examples filled.
+SPREAD_ALPHA = 0.45
 #: (line style, width) of a segment by orientation level; the last is the wildcard.
 SEGMENT_STYLE = (("-", 2.6), ("--", 2.0), ("--", 1.6), ("--", 1.2), (":", 1.0))
 _GRID_CODE = re.compile(r"^(\d+):r(\d+)c(\d+)$")
@@ -69,6 +76,8 @@ class ConceptUnitView:
     levels: Mapping[str, int]
     bounded_by: tuple[str, ...] = ()
     interconnects: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    #: Parameter -> the finest codes of the cells its examples filled (the spread).
+    seen: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_segment(self) -> bool:
@@ -115,6 +124,27 @@ class ConceptView:
         return Counter(u.effective_kind for u in self.units)
 
 
+def seen_codes(params: list[str], seen: Iterable[int]) -> dict[str, tuple[str, ...]]:
+    """Parameter -> the finest codes of the table slots in ``seen`` (a part's spread).
+
+    Parameters
+    ----------
+    params
+        The part's parameters, in table order.
+    seen
+        Its ``seen`` table slots (train/create-concept, R_uc, R_sp).
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    slots, offset = sorted(seen), 0
+    for name in params:
+        universe = UNIVERSES[SCALE_OF[name]]
+        found[name] = tuple(
+            universe[s - offset][0] for s in slots if offset <= s < offset + len(universe)
+        )
+        offset += len(universe)
+    return found
+
+
 def concepts_from_rows(
     unit_rows: Iterable[Mapping[str, Any]], trajectory_rows: Iterable[Mapping[str, Any]] = ()
 ) -> list[ConceptView]:
@@ -150,6 +180,7 @@ def concepts_from_rows(
                     for link in row.get("interconnects") or ()
                     if link
                 ),
+                seen=seen_codes(params, unit.get("seen") or ()),
             )
         )
     for row in trajectory_rows:
@@ -211,11 +242,18 @@ def _segment_ends(
         (x, y) = ends[0]
         return (x, y), (2 * segment.x - x, 2 * segment.y - y)
     # No bound left: a short stroke through the midpoint along the founding direction.
-    finest = (segment.codes.get("orientation") or ["32:0"])[0]
-    bins = int(finest.split(":")[0]) if ":" in finest else 32
-    index = int(finest.split(":")[1]) if ":" in finest else 0
+    return _direction_through(segment, (segment.codes.get("orientation") or ["32:0"])[0])
+
+
+def _direction_through(
+    segment: ConceptUnitView, code: str, half_length: float = 0.15
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A stroke through the segment's midpoint in the direction a fine orientation code names."""
+    bins = int(code.split(":")[0]) if ":" in code else 32
+    index = int(code.split(":")[1]) if ":" in code else 0
     degrees = (index + 0.5) * 180.0 / bins - 22.5
-    dx, dy = 0.15 * math.cos(math.radians(degrees)), -0.15 * math.sin(math.radians(degrees))
+    dx = half_length * math.cos(math.radians(degrees))
+    dy = -half_length * math.sin(math.radians(degrees))
     return (segment.x - dx, segment.y - dy), (segment.x + dx, segment.y + dy)
 
 
@@ -244,6 +282,34 @@ def draw_concept(axes: plt.Axes, concept: ConceptView, links: bool) -> None:
                     linewidth=0.8,
                     zorder=1,
                 )
+            )
+    for unit in points:
+        colour = _kind_colour(unit)
+        for code in unit.seen.get("position", ()):
+            x0, y0, x1, y1 = position_cell(code) or (0.0, 0.0, 0.0, 0.0)
+            axes.add_patch(
+                Rectangle(
+                    (x0, y0),
+                    x1 - x0,
+                    y1 - y0,
+                    fill=False,
+                    hatch="////",
+                    edgecolor=colour,
+                    linewidth=0.0,
+                    alpha=SPREAD_ALPHA,
+                    zorder=1,
+                )
+            )
+    for segment in segments:
+        for code in segment.seen.get("orientation", ()):
+            (ax, ay), (bx, by) = _direction_through(segment, code)
+            axes.plot(
+                [ax, bx],
+                [ay, by],
+                linewidth=0.8,
+                color=_kind_colour(segment),
+                alpha=SPREAD_ALPHA,
+                zorder=2,
             )
     for segment in segments:
         level = min(segment.level("orientation") or 0, len(SEGMENT_STYLE) - 1)
@@ -359,6 +425,8 @@ def _legend_handles() -> list[object]:
         Line2D([], [], color="black", linewidth=2.6, label="segment, orientation fine"),
         Line2D([], [], color="black", linestyle="--", linewidth=1.6, label="orientation coarser"),
         Line2D([], [], color="black", linestyle=":", linewidth=1.0, label="orientation '*'"),
+        Patch(fill=False, hatch="////", edgecolor="black", label="cells its examples filled"),
+        Line2D([], [], color="black", alpha=SPREAD_ALPHA, linewidth=0.8, label="their directions"),
         Line2D(
             [],
             [],

@@ -158,3 +158,13 @@ def test_summarize_runs_prints_compartments_and_examples_per_compartment(validat
     compartments = sum(validation_run.compartments.values())
     examples = sum(validation_run.examples.values())
     assert row.split()[-2:] == [f"{compartments:.1f}", f"{examples / compartments:.2f}"]
+    # then each class's examples per compartment
+    at = printed.index(
+        "examples per compartment, by class (examples absorbed / compartments, over the seeds)"
+    )
+    classes, values = printed[at + 1].split()[4:], printed[at + 3].split()[4:]
+    digits = sorted(validation_run.compartments)
+    assert classes == [w for d in digits for w in ("class", str(d))]
+    assert values == [
+        f"{validation_run.examples[d] / validation_run.compartments[d]:.2f}" for d in digits
+    ]

@@ -1,5 +1,5 @@
 // Export (model file): the relationships between the units of each of a batch of concepts,
-// BOUNDED_BY (no properties) and INTERCONNECTS (codes, params, levels, table), by the unit ids
+// BOUNDED_BY (no properties) and INTERCONNECTS (codes, params, levels, seen, table, energies), by the unit ids
 // of their ends. CORRESPONDS (to sample units) is not part of a model.
 // Parameters:
 //   $concept_ids — the concepts whose relationships are exported

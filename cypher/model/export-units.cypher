@@ -1,5 +1,5 @@
 // Export (model file): the units of a batch of concepts, with all their properties (code
-// lists, params, levels, table, anchor_keys, key, kind, x, y, ...).
+// lists, params, levels, seen, table, energies, anchor_keys, key, kind, x, y, ...).
 // Parameters:
 //   $concept_ids — the concepts whose units are exported
 // Returns: unit_id, unit — its properties

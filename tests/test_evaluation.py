@@ -19,7 +19,7 @@ from PIL import Image
 from coman_graph.datasets import protocols
 from coman_graph.datasets.protocols import Protocol
 from coman_graph.encoding import FIGURE_WEIGHT
-from coman_graph.inference import DEFAULT_RULE, classify, fill
+from coman_graph.inference import DEFAULT_RULE, TOP_COMPARTMENTS, classify, fill
 
 #: The session's small run (conftest.small_run) is this protocol with seed 5, 100 test images.
 PROTOCOL = Protocol("T3", (0, 1, 7), 2, 2)
@@ -81,11 +81,20 @@ def test_small_protocol_end_to_end(store, evaluation, mnist_test):
     assert m.accuracy == pytest.approx(correct / len(specs))
 
 
-def test_activation_is_fill_times_coverage_times_the_figure_factor(store, evaluation, mnist_test):
-    """Each neuron's activation, recomputed from infer/fill (the same kernels, one concept at a
-    time): fill x coverage x 2 ^ -(FIGURE_WEIGHT x the figure bits left unfilled)."""
-    ids = [spec.sample_id for spec in protocols.test_specs(PROTOCOL, mnist_test, 100)][:30]
-    sizes = {
+def compartment_activation(f: dict, size: int) -> float:
+    """One compartment's activation from infer/fill: fill x coverage x the figure factor."""
+    missing = f["figure_energy"] - f["figure_fill"]
+    return (
+        (f["unit_energy"] + f["link_energy"])
+        / f["energy"]
+        * (f["pairs"] + f["links"])
+        / size
+        * 2.0 ** (-FIGURE_WEIGHT * missing)
+    )
+
+
+def sample_sizes(store, ids: list[str]) -> dict[str, int]:
+    return {
         r["id"]: r["n"]
         for r in store.execute(
             "UNWIND $ids AS id MATCH (s:Sample {sample_id: id}) "
@@ -93,24 +102,53 @@ def test_activation_is_fill_times_coverage_times_the_figure_factor(store, evalua
             ids=ids,
         )
     }
+
+
+def test_activation_is_fill_times_coverage_times_the_figure_factor(store, evaluation, mnist_test):
+    """Each neuron's best compartment, recomputed from infer/fill (the same kernels, one concept
+    at a time): fill x coverage x 2 ^ -(FIGURE_WEIGHT x the figure bits left unfilled)."""
+    ids = [spec.sample_id for spec in protocols.test_specs(PROTOCOL, mnist_test, 100)][:30]
+    sizes = sample_sizes(store, ids)
     penalised = 0
-    for decision in classify(store, list(sizes), classes=PROTOCOL.classes):
+    for decision in classify(store, list(sizes), classes=PROTOCOL.classes, top_compartments=1):
         for row in decision.ranked:
             if row["activation"] == 0:
                 continue
             f = fill(store, decision.sample_id, row["concept_id"])
-            missing = f["figure_energy"] - f["figure_fill"]
-            expected = (
-                (f["unit_energy"] + f["link_energy"])
-                / f["energy"]
-                * (f["pairs"] + f["links"])
-                / sizes[decision.sample_id]
-                * 2.0 ** (-FIGURE_WEIGHT * missing)
-            )
+            expected = compartment_activation(f, sizes[decision.sample_id])
             assert row["activation"] == pytest.approx(expected), (decision.sample_id, row)
-            assert row["figure_missing"] == pytest.approx(missing)
-            penalised += missing > 0
+            assert row["figure_missing"] == pytest.approx(f["figure_energy"] - f["figure_fill"])
+            penalised += row["figure_missing"] > 0
     assert penalised > 0  # some sample's topology differs from some concept's
+
+
+def test_a_neurons_activation_is_the_mean_of_its_best_compartments(store, evaluation, mnist_test):
+    """At the default TOP_COMPARTMENTS, a neuron's activation is the mean of its best
+    compartments' activations (each recomputed from infer/fill), of all its matched ones if
+    fewer; its best compartment is named."""
+    ids = [spec.sample_id for spec in protocols.test_specs(PROTOCOL, mnist_test, 100)][:8]
+    sizes = sample_sizes(store, ids)
+    concepts = store.execute(
+        "MATCH (c:Concept {status: 'active'}) WHERE c.class IN $classes "
+        "RETURN c.class AS class, collect(c.concept_id) AS ids",
+        classes=list(PROTOCOL.classes),
+    )
+    averaged = 0
+    for decision in classify(store, ids, classes=PROTOCOL.classes):
+        for row in decision.ranked:
+            if row["activation"] == 0:
+                continue
+            [ids_of_class] = [c["ids"] for c in concepts if c["class"] == row["class"]]
+            activations = {}
+            for concept_id in ids_of_class:
+                f = fill(store, decision.sample_id, concept_id)
+                if f["pairs"] > 0:
+                    activations[concept_id] = compartment_activation(f, sizes[decision.sample_id])
+            top = sorted(activations.values(), reverse=True)[:TOP_COMPARTMENTS]
+            assert row["activation"] == pytest.approx(sum(top) / len(top)), row
+            assert activations[row["concept_id"]] == pytest.approx(top[0])
+            averaged += len(top) > 1
+    assert averaged > 0  # some neuron averaged more than one compartment
 
 
 # -- the CLI -----------------------------------------------------------------------------------

@@ -47,6 +47,9 @@ TRANSIENT_MARKERS = (
     "Locked",
     # ArcadeDB creates a type per label set on first use; racing creators lose this way.
     "already exists",
+    # ArcadeDB reads committed state without snapshots: a record a concurrent transaction
+    # (another class's training step) deleted can still be reached while a query runs.
+    "EntityNotFound",
 )
 T = TypeVar("T")
 
@@ -109,15 +112,18 @@ _ECHO = re.compile(r'".*"|\^')
 
 
 def _reason(exc: BaseException) -> str:
-    """The server's own words, on one line. ArcadeDB puts them after the query text; Neo4j
-    puts them before a quoted copy of the query line and a caret under the error."""
+    """The server's own words, on one line, after the error's kind (the last part of its
+    code). ArcadeDB puts them after the query text; Neo4j puts them before a quoted copy of
+    the query line and a caret under the error."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     lines = [
         line.strip()
         for line in str(message).splitlines()
         if line.strip() and not _ECHO.fullmatch(line.strip())
     ]
-    return lines[-1][:300] if lines else type(exc).__name__
+    words = lines[-1][:300] if lines else type(exc).__name__
+    kind = str(getattr(exc, "code", None) or "").rpartition(".")[2]
+    return f"{kind}: {words}" if kind and kind not in words else words
 
 
 def _backoff(attempt: int) -> None:

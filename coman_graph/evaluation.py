@@ -35,13 +35,14 @@ from coman_graph.datasets.protocols import (
     test_specs,
     training_specs,
     validation_specs,
+    view_specs,
 )
 from coman_graph.datasets.selection import SampleSpec
 from coman_graph.errors import InputError
 from coman_graph.graphstore.config import DEFAULT_ENGINE
 from coman_graph.graphstore.connection import GraphStore
 from coman_graph.inference import DEFAULT_RULE, Decision, classify, record_run
-from coman_graph.ingest import IngestSummary, ingest, jobs_for
+from coman_graph.ingest import IngestSummary, ingest, jobs_for, link_views
 from coman_graph.learning import TrainingConfig, train_classes
 from coman_graph.report.confusion import render_confusion, render_confusion_pair
 from coman_graph.report.metrics import Metrics, classification_metrics
@@ -140,6 +141,7 @@ def evaluate(
     progress: ProgressStart = _no_progress,
     cluster: Client | None = None,
     replica_engine: str = DEFAULT_ENGINE,
+    views: int = 0,
 ) -> Evaluation:
     """Run ``protocol`` with ``seed`` end to end and return (and record) its results.
 
@@ -148,8 +150,14 @@ def evaluate(
     ``protocols.VALIDATION_SIZE``). With a Dask ``cluster``, images are sensed on its
     workers, and the evaluated images are classified there on replicas of the trained model
     served by ``replica_engine`` servers (``coman_graph.cluster``); ``store`` receives every
-    write and records the run as a local evaluation does.
+    write and records the run as a local evaluation does. Each evaluated image is classified
+    through itself and ``views`` augmented copies (``protocols.view_specs``), its neurons'
+    activations pooled over them (not on a cluster).
     """
+    if views and cluster is not None:
+        raise InputError(f"views {views}: evaluation on a cluster classifies without views")
+    if views < 0:
+        raise InputError(f"views {views}: expected 0 or more")
     if on not in EVALUATION_SETS:
         raise InputError(f"evaluate on {on!r}: expected one of {', '.join(EVALUATION_SETS)}")
     started = datetime.now(UTC)
@@ -177,6 +185,10 @@ def evaluate(
     failures = ingest_phase("ingest train (sense + write)", train_specs).failed
     if cluster is None:
         failures += ingest_phase(f"ingest {on} (sense + write)", tests).failed
+    if views:
+        copies = view_specs(tests, views)
+        failures += ingest_phase(f"ingest {on} views (sense + write)", copies).failed
+        link_views(store, copies)
 
     began = time.perf_counter()
     advance = progress("train", len(train_specs))
@@ -227,6 +239,7 @@ def evaluate(
                 rule=current,
                 workers=workers,
                 on_progress=progress(f"classify ({current})", len(test_ids)),
+                views=views,
             )
             phases.append(
                 Phase(f"classify ({current})", len(test_ids), time.perf_counter() - began)
@@ -258,6 +271,7 @@ def evaluate(
         "compartment_loss": config.compartment_loss,
         "concept_form": config.concept_form,
         "kernel": store.kernel,
+        "views": views,
     }
     evaluation = Evaluation(
         run_id,

@@ -82,26 +82,37 @@ def classify(
     batch_size: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     top_compartments: int | None = None,
+    views: int = 0,
 ) -> list[Decision]:
     """Classify stored samples against the active concepts of ``classes``.
 
     The decisions follow the order of ``sample_ids``; batches of ``batch_size`` (default: the
-    store's kernel's, :data:`BATCH_SIZES`) run over ``workers`` sessions. If a batch fails (or
-    Ctrl-C), the batches not yet started are dropped, not run. ``top_compartments`` (default
-    :data:`TOP_COMPARTMENTS`): how many of a neuron's best compartments its activation averages.
+    store's kernel's, :data:`BATCH_SIZES`, divided among each sample and its ``views``) run
+    over ``workers`` sessions. Up to ``views`` of a sample's stored views
+    (``ingest.link_views``) are matched with it and its neurons' activations pooled over them
+    (kernel/pool-views). If a batch fails (or Ctrl-C), the batches not yet started are
+    dropped, not run. ``top_compartments`` (default :data:`TOP_COMPARTMENTS`): how many of a
+    neuron's best compartments its activation averages.
     """
     check_rule(rule)
+    if views < 0:
+        raise InputError(f"views {views}: expected 0 or more")
     matching = dict(MATCHING)
     if top_compartments is not None:
         if top_compartments < 1:
             raise InputError(f"top_compartments {top_compartments}: expected at least 1")
         matching["top_compartments"] = top_compartments
-    batch_size = batch_size or BATCH_SIZES[store.kernel]
+    batch_size = batch_size or max(1, BATCH_SIZES[store.kernel] // (1 + views))
     batches = [sample_ids[i : i + batch_size] for i in range(0, len(sample_ids), batch_size)]
 
     def run(batch: list[str]) -> list[Decision]:
         rows = store.run(
-            "infer/activate", sample_ids=batch, classes=list(classes), rule=rule, **matching
+            "infer/activate",
+            sample_ids=batch,
+            classes=list(classes),
+            rule=rule,
+            views=views,
+            **matching,
         )
         if on_progress:
             on_progress(len(batch))

@@ -245,6 +245,16 @@ def local_senser(workers: int) -> Senser:
     return sensed
 
 
+def link_views(store: GraphStore, views: list[SampleSpec]) -> int:
+    """Link each stored view (``protocols.view_specs``) to its stored image; the number linked."""
+    pairs = [{"image": view.original.sample_id, "view": view.sample_id} for view in views]
+    linked = 0
+    for start in range(0, len(pairs), BATCH_SIZE * 10):
+        rows = store.run("ingest/link-views", pairs=pairs[start : start + BATCH_SIZE * 10])
+        linked += rows[0]["linked"]
+    return linked
+
+
 def ingest(
     store: GraphStore,
     specs: list[SampleSpec],

@@ -32,7 +32,7 @@ from coman_graph.graphstore.kernel import KERNEL_VERSION, choose_kernel, plugin_
 from coman_graph.graphstore.procedures import CATALOGUE, server_catalogue
 from coman_graph.graphstore.queries import CYPHER, PROCEDURE
 from coman_graph.inference import classify, explain
-from coman_graph.ingest import ingest
+from coman_graph.ingest import ingest, link_views
 from coman_graph.learning import TrainingConfig, new_model_version, train_class
 
 PROCEDURES_DOC = Path(__file__).resolve().parents[1] / "docs" / "procedures.md"
@@ -186,6 +186,52 @@ def test_both_kernels_average_a_neurons_best_compartments_alike(store, p10, neo4
             assert row["activation"] <= best[row["class"]]["activation"] + TOL
             averaged += row["activation"] < best[row["class"]]["activation"] - TOL
     assert averaged > 0, "no neuron had a second compartment: the mean checks nothing"
+
+
+def test_a_samples_views_are_pooled_alike_by_both_kernels(store, mnist_train, p10, engine):
+    """kernel/pool-views: each neuron's activation is the mean of its activations for the
+    sample and its first `views` views (in order of sample id), with the sample's own best
+    compartment; the winner is the best pooled neuron. Here the views are the training
+    originals' own augmentations (linked for the test, unlinked after)."""
+    specs = training_specs(P10_SUBSET, mnist_train, P10_SEED)
+    originals = [s.sample_id for s in specs if not s.augmentation]
+    copies = [s for s in specs if s.augmentation]
+    assert link_views(store, copies) == len(copies) == 2 * len(originals)
+    try:
+        kernels = [CYPHER, PROCEDURE] if engine == "neo4j" else [CYPHER]
+        pooled = {}
+        for name in kernels:
+            with kernel(store, name):
+                pooled[name] = rows(classify(store, originals, views=P10_SUBSET.augment))
+                first_only = rows(classify(store, originals, views=1))
+                alone = rows(classify(store, originals + [c.sample_id for c in copies]))
+        assert pooled[kernels[-1]] == pooled[CYPHER]  # the procedure's pooling, to the bit
+
+        def activations(sample_id: str) -> dict[int, float]:
+            return {r["class"]: r["activation"] for r in alone[sample_id][1]}
+
+        moved = 0
+        for original in originals:
+            views = sorted(c.sample_id for c in copies if c.original.sample_id == original)
+            for got, taken in ((pooled[CYPHER], views), (first_only, views[:1])):
+                winner, ranked = got[original]
+                own = {r["class"]: r for r in alone[original][1]}
+                parts = [activations(original)] + [activations(v) for v in taken]
+                for row in ranked:
+                    mean = sum(p[row["class"]] for p in parts) / len(parts)
+                    assert row["activation"] == pytest.approx(mean, abs=TOL), original
+                    assert row["concept_id"] == own[row["class"]]["concept_id"]
+                assert winner == ranked[0]["class"]
+                assert [r["activation"] for r in ranked] == sorted(
+                    (r["activation"] for r in ranked), reverse=True
+                )
+                moved += ranked != alone[original][1]
+        assert moved > 0, "no view changed any activation: the pooling checks nothing"
+        # without views asked for, a sample is classified alone even though it has views
+        with kernel(store, kernels[-1]):
+            assert rows(classify(store, originals)) == {o: alone[o] for o in originals}
+    finally:
+        store.execute("MATCH (:Sample)-[v:HAS_VIEW]->(:Sample) DELETE v")
 
 
 def test_the_explanations_are_the_same(store, p10, neo4j_only):

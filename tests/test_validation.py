@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coman_graph.audit import write_audit_report
@@ -24,9 +25,11 @@ from coman_graph.datasets.protocols import (
     RESERVED_K,
     RESERVED_SEEDS,
     VALIDATION_SIZE,
+    VIEW_SEED,
     Protocol,
     training_specs,
     validation_specs,
+    view_specs,
 )
 from coman_graph.datasets.selection import pick_per_class
 from coman_graph.errors import InputError
@@ -68,6 +71,18 @@ def test_validation_is_deterministic_and_prefix_stable(mnist_train, p10_validati
     assert again == p10_validation
     assert len(p10_validation) == VALIDATION_SIZE
     assert validation_specs(PROTOCOLS["P10"], mnist_train, 0, 300) == p10_validation[:300]
+
+
+def test_views_are_augmented_copies_no_training_run_draws(mnist_train, p10_validation):
+    images = p10_validation[:20]
+    views = view_specs(images, 3)
+    assert [v.original for v in views] == [s for s in images for _ in range(3)]
+    assert [v.augmentation for v in views[:3]] == [1, 2, 3]
+    assert {v.aug_seed for v in views} == {VIEW_SEED} and VIEW_SEED not in RESERVED_SEEDS
+    assert len({v.sample_id for v in views}) == len(views)
+    assert view_specs(views, 3) == []  # a view has no views of its own
+    for view in views[:3]:
+        assert not np.array_equal(view.image(mnist_train), images[0].image(mnist_train))
 
 
 def test_validation_images_are_train_originals_of_the_protocols_classes(
@@ -155,6 +170,7 @@ def test_summarize_runs_prints_compartments_and_examples_per_compartment(validat
     ).stdout.splitlines()
     head, row = printed[0].split(), printed[2]
     assert head[-2:] == ["comps", "ex/comp"]
+    assert head[4] == "views" and row.split()[4] == "0"  # the run classified without views
     compartments = sum(validation_run.compartments.values())
     examples = sum(validation_run.examples.values())
     assert row.split()[-2:] == [f"{compartments:.1f}", f"{examples / compartments:.2f}"]
@@ -162,7 +178,7 @@ def test_summarize_runs_prints_compartments_and_examples_per_compartment(validat
     at = printed.index(
         "examples per compartment, by class (examples absorbed / compartments, over the seeds)"
     )
-    classes, values = printed[at + 1].split()[4:], printed[at + 3].split()[4:]
+    classes, values = printed[at + 1].split()[5:], printed[at + 3].split()[5:]
     digits = sorted(validation_run.compartments)
     assert classes == [w for d in digits for w in ("class", str(d))]
     assert values == [

@@ -42,6 +42,13 @@ def evaluate_command(
     ),
     compartment_loss: float = compartment_loss_option(),
     concept_form: str = concept_form_option(),
+    views: int = typer.Option(
+        0,
+        min=0,
+        help="Match each evaluated image through N augmented copies of it too and pool each "
+        "neuron's activation over them: more accurate, at N+1 times the sensing and matching "
+        "(docs/experiments.md).",
+    ),
     out: Path = typer.Option(Path("out"), help="Folder for metrics.json and the PNGs."),
     workers: int = typer.Option(2, help="Sensing processes and classification sessions."),
     scheduler: str = scheduler_option(),
@@ -82,6 +89,7 @@ def evaluate_command(
             progress=phase_starter(bar),
             cluster=client,
             replica_engine=context.engine,
+            views=views,
         )
     print_evaluation(result)
 
@@ -98,6 +106,7 @@ def print_evaluation(result: Evaluation) -> None:
         f"(1 + {p['augment']} augmentations) per class, {p[f'{result.on}_images']} "
         f"{result.on} images (unfiltered; {len(result.ingest_failures)} unsensable, counted "
         f"as errors); matching kernel: {p.get('kernel', 'cypher')}"
+        + (f"; each image pooled over {p['views']} views" if p.get("views") else "")
     )
     table = Table(
         "method",

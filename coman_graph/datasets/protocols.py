@@ -37,6 +37,26 @@ PROTOCOLS: dict[str, Protocol] = {
 }
 
 
+#: The augmentation seed of the views a classified image is matched through (``view_specs``):
+#: no training run uses it, so no view is a training sample.
+VIEW_SEED = 1000
+
+
+def view_specs(specs: list[SampleSpec], views: int) -> list[SampleSpec]:
+    """``views`` augmented copies of each original in ``specs``, for classification.
+
+    Each copy is the training augmentation of the image drawn with :data:`VIEW_SEED`; a
+    neuron's activation for the image is its mean over the image and its views
+    (infer/activate, kernel/pool-views).
+    """
+    return [
+        replace(spec, augmentation=view, aug_seed=VIEW_SEED)
+        for spec in specs
+        if not spec.augmentation
+        for view in range(1, views + 1)
+    ]
+
+
 def get_protocol(name: str) -> Protocol:
     try:
         return PROTOCOLS[name.upper()]

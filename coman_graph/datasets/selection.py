@@ -9,7 +9,7 @@ reproducible whatever else is selected.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,6 +32,11 @@ class SampleSpec:
     def sample_id(self) -> str:
         base = f"mnist/{self.split}/{self.index}"
         return f"{base}/aug{self.aug_seed}-{self.augmentation}" if self.augmentation else base
+
+    @property
+    def original(self) -> SampleSpec:
+        """The original image this sample was drawn from (itself if it is one)."""
+        return replace(self, augmentation=0, aug_seed=0)
 
     def image(self, data: MnistSplit) -> np.ndarray:
         """The 28x28 uint8 pixels of this sample."""

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from coman_graph.datasets.mnist import load_split
+from coman_graph.datasets.protocols import view_pixels
 from coman_graph.datasets.selection import SampleSpec, content_hash
 from coman_graph.encoding import (
     KIND_PARAMETER,
@@ -247,12 +248,33 @@ def local_senser(workers: int) -> Senser:
 
 def link_views(store: GraphStore, views: list[SampleSpec]) -> int:
     """Link each stored view (``protocols.view_specs``) to its stored image; the number linked."""
-    pairs = [{"image": view.original.sample_id, "view": view.sample_id} for view in views]
+    return link_view_ids(store, [(view.original.sample_id, view.sample_id) for view in views])
+
+
+def link_view_ids(store: GraphStore, pairs: list[tuple[str, str]]) -> int:
+    """Link each (image, view) pair of stored sample ids (ingest/link-views); the number linked."""
+    rows = [{"image": image, "view": view} for image, view in pairs]
     linked = 0
-    for start in range(0, len(pairs), BATCH_SIZE * 10):
-        rows = store.run("ingest/link-views", pairs=pairs[start : start + BATCH_SIZE * 10])
-        linked += rows[0]["linked"]
+    for start in range(0, len(rows), BATCH_SIZE * 10):
+        found = store.run("ingest/link-views", pairs=rows[start : start + BATCH_SIZE * 10])
+        linked += found[0]["linked"]
     return linked
+
+
+def ingest_image_views(
+    store: GraphStore, pixels: np.ndarray, source: str, sample_id: str, views: int
+) -> list[str]:
+    """Store ``views`` views of a user's image (``protocols.view_pixels``), linked to its
+    sample ``sample_id`` (``ingest_image``); return their sample ids. A view that cannot be
+    sensed is left out."""
+    ids = []
+    for view in range(1, views + 1):
+        try:
+            ids.append(ingest_image(store, view_pixels(pixels, view), f"{source} (view {view})"))
+        except InputError:
+            continue
+    link_view_ids(store, [(sample_id, view_id) for view_id in ids])
+    return ids
 
 
 def ingest(

@@ -204,6 +204,60 @@ def test_classify_png_files(store, embedded_server, evaluation, mnist_test, tmp_
         )
 
 
+def test_classify_through_views(store, embedded_server, evaluation, mnist_test, tmp_path):
+    """`classify --views 2`, by index and by file: the image and two views of it are stored and
+    linked, and each neuron's printed activation is the mean of its three own."""
+    png = tmp_path / "seven.png"
+    Image.fromarray(mnist_test.images[INDEX]).save(png)
+    created: list[str] = []
+    try:
+        for source in (["--index", str(INDEX)], [str(png)]):
+            result = run_cli(["classify", *source, "--views", "2"], cli_env(embedded_server))
+            assert result.returncode == 0, result.stderr
+            assert "activations pooled over the image and 2 views" in result.stdout
+            match = re.search(
+                r"^((?:mnist|file)/\S+)(?: \(label \d\))?: class (\d)$", result.stdout, re.M
+            )
+            assert match, result.stdout
+            sample_id = match.group(1)
+            views = [
+                r["view"]
+                for r in store.execute(
+                    "MATCH (:Sample {sample_id: $id})-[:HAS_VIEW]->(v:Sample) "
+                    "RETURN v.sample_id AS view ORDER BY view",
+                    id=sample_id,
+                )
+            ]
+            assert len(views) == 2, views
+            created += views + ([sample_id] if sample_id.startswith("file/") else [])
+            alone = {
+                d.sample_id: d.neuron_activations() for d in classify(store, [sample_id, *views])
+            }
+            printed = printed_activations(result.stdout)
+            assert int(match.group(2)) in printed, result.stdout
+            for digit, activation in printed.items():
+                mean = sum(alone[s][digit] for s in [sample_id, *views]) / 3
+                assert activation == pytest.approx(mean, abs=5e-4), (source, digit)
+            [pooled] = classify(store, [sample_id], views=2)
+            assert int(match.group(2)) == pooled.winner
+    finally:
+        # leave the server as found: the views (and the file's sample) go
+        store.execute(
+            "UNWIND $ids AS id MATCH (u:Unit {sample_id: id}) DETACH DELETE u", ids=created
+        )
+        store.execute(
+            "UNWIND $ids AS id MATCH (s:Sample {sample_id: id}) "
+            "OPTIONAL MATCH (s)-[:HAS_FIGURE]->(f) DETACH DELETE s, f",
+            ids=created,
+        )
+
+
+def printed_activations(stdout: str) -> dict[int, float]:
+    """The neuron table `classify` prints: {class: activation}."""
+    rows = re.findall(r"^\S*\s*(\d)\s*\S*\s+(\d\.\d{3})\s", stdout, re.M)
+    return {int(digit): float(value) for digit, value in rows}
+
+
 def test_classify_refuses_bad_input(embedded_server, tmp_path):
     corrupt = tmp_path / "corrupt.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)

@@ -10,11 +10,12 @@ from rich.table import Table
 from coman_graph.cli.context import cli_context, console
 from coman_graph.datasets.image_file import read_digit_image
 from coman_graph.datasets.mnist import load_split
+from coman_graph.datasets.protocols import view_specs
 from coman_graph.datasets.selection import SampleSpec
 from coman_graph.errors import InputError
 from coman_graph.inference import DEFAULT_RULE, RULES, check_rule, classify, fill
 from coman_graph.inference import explain as explain_match
-from coman_graph.ingest import ingest, ingest_image
+from coman_graph.ingest import ingest, ingest_image, ingest_image_views, link_views
 from coman_graph.report.render_explanation import render_explanation
 
 
@@ -24,6 +25,12 @@ def classify_command(
     index: int = typer.Option(None, help="Or: the index of an MNIST image."),
     split: str = typer.Option("test", help="Split of --index: train or test."),
     rule: str = typer.Option(DEFAULT_RULE, help=f"Activation rule: {', '.join(RULES)}."),
+    views: int = typer.Option(
+        0,
+        min=0,
+        help="Match the image through N augmented copies of it too and pool each neuron's "
+        "activation over them (see evaluate --views).",
+    ),
     explain: bool = typer.Option(False, help="List which concept units matched which units."),
     png: Path = typer.Option(None, help="With --explain: draw the match over the digit."),
 ) -> None:
@@ -43,18 +50,25 @@ def classify_command(
     with cli_context(ctx).store() as store:
         if spec is None:
             sample_id = ingest_image(store, pixels, str(image))
+            ingest_image_views(store, pixels, str(image), sample_id, views)
         else:
             sample_id = spec.sample_id
             summary = ingest(store, [spec], workers=1)
             if summary.failed:
                 raise InputError(f"{sample_id}: {summary.failed[0][1]}")
-        decisions = classify(store, [sample_id], rule=rule, workers=1)
+            copies = view_specs([spec], views)
+            ingest(store, copies, workers=1)
+            link_views(store, copies)
+        decisions = classify(store, [sample_id], rule=rule, workers=1, views=views)
         if not decisions or decisions[0].winner is None:
             raise InputError("no trained concepts: run `coman-graph train` first")
         decision = decisions[0]
         label = f" (label {decision.label})" if decision.label is not None else ""
         console.print(f"{sample_id}{label}: class [bold]{decision.winner}[/bold]")
-        console.print(f"matching kernel: {store.kernel}")
+        console.print(
+            f"matching kernel: {store.kernel}"
+            + (f"; activations pooled over the image and {views} views" if views else "")
+        )
         table = Table("neuron", "activation", "best compartment", "fill", "coverage")
         for row in decision.ranked:
             table.add_row(

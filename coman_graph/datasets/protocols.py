@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from coman_graph.datasets.augment import augment
 from coman_graph.datasets.mnist import MnistSplit
 from coman_graph.datasets.selection import SampleSpec, pick_per_class, specs_for
 from coman_graph.errors import InputError
@@ -55,6 +56,12 @@ def view_specs(specs: list[SampleSpec], views: int) -> list[SampleSpec]:
         if not spec.augmentation
         for view in range(1, views + 1)
     ]
+
+
+def view_pixels(pixels: np.ndarray, view: int) -> np.ndarray:
+    """The ``view``-th view (1, 2, ...) of an image given by its pixels (a user's file): the
+    training augmentation drawn with :data:`VIEW_SEED` and the view's number."""
+    return augment(pixels, np.random.default_rng([VIEW_SEED, view]))
 
 
 def get_protocol(name: str) -> Protocol:

@@ -3,8 +3,8 @@
 On Neo4j (the session's server loads the plugin scripts/setup builds) the procedure kernel and
 the Cypher kernel train, classify and explain the same samples and must agree decision for
 decision: the same compartments with the same energies at every absorption step, the same
-ranked neurons with the same activations to the bit (both sum in ascending order), exact ties
-and samples no concept matches included; a class retrained between two classifications is
+ranked neurons with the same activations to the bit (both sum in ascending order), exact ties,
+samples no concept matches and samples pooled over their views included; a class retrained between two classifications is
 classified with its new concepts (the procedures' in-memory model is keyed by the neurons'
 model_version). On ArcadeDB, which has no plugin, the store runs the Cypher kernel and asking
 for the procedures is refused (exit code 6); its decisions on the same images are the same as

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import time
 
-from cli_helpers import CLI, cli_env, run_cli
+from cli_helpers import cli_env, run_cli, start_cli
 
 from coman_graph import PROJECT_ROOT
 from coman_graph.cli import COMMANDS
@@ -166,14 +166,7 @@ def test_a_query_the_server_cannot_run_exits_7(store, embedded_server):
 def test_ctrl_c_exits_130(store, embedded_server):
     ids = [f"mnist/test/{i}" for i in range(9500, 10000)]
     args = ["ingest", "--split", "test", "--indices", "9500-9999", "--workers", "1"]
-    process = subprocess.Popen(
-        [*CLI, *args],
-        env=cli_env(embedded_server),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_cli(args, cli_env(embedded_server))
     count = "UNWIND $ids AS id MATCH (s:Sample {sample_id: id}) RETURN count(s) AS n"
     deadline = time.monotonic() + 120
     while store.execute(count, ids=ids)[0]["n"] == 0 and time.monotonic() < deadline:

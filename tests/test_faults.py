@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from cli_helpers import CLI, cli_env, run_cli
+from cli_helpers import cli_env, run_cli, start_cli
 from test_ingest import assert_stored_exactly, forget, sensed
 from test_learning import concepts_of, delete_training, training_snapshot
 
@@ -89,18 +89,6 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen, what: str
         time.sleep(0.05)
     process.kill()
     pytest.fail(f"timed out waiting for {what}")
-
-
-def start_cli(args: list[str], env: dict[str, str]) -> subprocess.Popen:
-    """The CLI in a session of its own, so a Ctrl-C can go to it and its workers only."""
-    return subprocess.Popen(
-        [*CLI, *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
 
 
 def ends_in_one_line(process: subprocess.Popen, code: int, since: float) -> str:

@@ -4,11 +4,11 @@ On Neo4j (the session's server loads the plugin scripts/setup builds) the proced
 the Cypher kernel train, classify and explain the same samples and must agree decision for
 decision: the same compartments with the same energies at every absorption step, the same
 ranked neurons with the same activations to the bit (both sum in ascending order), exact ties,
-samples no concept matches and samples pooled over their views included; a class retrained between two classifications is
-classified with its new concepts (the procedures' in-memory model is keyed by the neurons'
-model_version). On ArcadeDB, which has no plugin, the store runs the Cypher kernel and asking
-for the procedures is refused (exit code 6); its decisions on the same images are the same as
-Neo4j's.
+samples no concept matches and samples pooled over their views included; a class retrained
+between two classifications is classified with its new concepts (the procedures' in-memory
+model is keyed by the neurons' model_version). On ArcadeDB, which has no plugin, the store
+runs the Cypher kernel and asking for the procedures is refused (exit code 6); its decisions on
+the same images are the same as Neo4j's.
 
 The module trains classes of its own draws (P10 subset seed 41, P6 subset seed 43); training a
 class replaces that class's active concepts, so every comparison reads this module's runs.

@@ -3,7 +3,8 @@ under its nanny) on 127.0.0.1, started by the test module in a temporary folder.
 
 Sensing on the workers stores what sensing here stores; classification on the workers' model
 replicas decides as the primary does; a worker killed with SIGKILL in the middle of either job
-costs no sample and no decision; an unreachable scheduler is one line and exit 3.
+costs no sample and no decision; an unreachable scheduler is one line and exit 3; views,
+which the replicas do not classify through, are refused before any work (exit 4).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from test_ingest import assert_stored_exactly, sensed
 from coman_graph.cluster import classify_on_cluster, cluster_senser
 from coman_graph.datasets import protocols
 from coman_graph.datasets.selection import specs_for
+from coman_graph.errors import BAD_INPUT
 from coman_graph.graphstore.servers import stop_servers_under
 from coman_graph.graphstore.servers.base import free_ports
 from coman_graph.inference import DEFAULT_RULE, classify
@@ -147,6 +149,21 @@ def test_evaluate_on_the_cluster_decides_as_the_local_run(
     local = winners_of(store, small_run.run_id)
     assert len(on_cluster) == 40
     assert on_cluster == {sid: local[sid] for sid in on_cluster}
+
+
+def test_views_on_the_cluster_are_refused_before_any_work(
+    store, embedded_server, cluster, small_protocol
+):
+    runs = "MATCH (r:Run) RETURN count(r) AS n"
+    before = store.execute(runs)[0]["n"]
+    classes = ",".join(str(c) for c in small_protocol.classes)
+    args = ["evaluate", "--protocol", "P6", "--classes", classes, "--limit", "40"]
+    args += ["--views", "2", "--scheduler", cluster.scheduler.address]
+    done = run_cli(args, cli_env(embedded_server, COMAN_ENGINE=REPLICA_ENGINE), timeout=600)
+    assert done.returncode == BAD_INPUT, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert "views 2" in line and "cluster" in line
+    assert store.execute(runs)[0]["n"] == before
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_3():

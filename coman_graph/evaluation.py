@@ -41,7 +41,7 @@ from coman_graph.datasets.selection import SampleSpec
 from coman_graph.errors import InputError
 from coman_graph.graphstore.config import DEFAULT_ENGINE
 from coman_graph.graphstore.connection import GraphStore
-from coman_graph.inference import DEFAULT_RULE, Decision, classify, record_run
+from coman_graph.inference import DEFAULT_RULE, Decision, check_views, classify, record_run
 from coman_graph.ingest import IngestSummary, ingest, jobs_for, link_views
 from coman_graph.learning import TrainingConfig, train_classes
 from coman_graph.report.confusion import render_confusion, render_confusion_pair
@@ -154,10 +154,8 @@ def evaluate(
     through itself and ``views`` augmented copies (``protocols.view_specs``), its neurons'
     activations pooled over them (not on a cluster).
     """
-    if views and cluster is not None:
+    if check_views(views) and cluster is not None:
         raise InputError(f"views {views}: evaluation on a cluster classifies without views")
-    if views < 0:
-        raise InputError(f"views {views}: expected 0 or more")
     if on not in EVALUATION_SETS:
         raise InputError(f"evaluate on {on!r}: expected one of {', '.join(EVALUATION_SETS)}")
     started = datetime.now(UTC)

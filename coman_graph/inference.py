@@ -48,6 +48,13 @@ def check_rule(rule: str) -> str:
     return rule
 
 
+def check_views(views: int) -> int:
+    """``views`` if it is a number of views (0 or more); InputError naming it otherwise."""
+    if views < 0:
+        raise InputError(f"views {views}: expected 0 or more")
+    return views
+
+
 @dataclass(frozen=True)
 class Decision:
     """The outcome for one sample: the winning class and each neuron's best compartment.
@@ -95,8 +102,7 @@ def classify(
     neuron's best compartments its activation averages.
     """
     check_rule(rule)
-    if views < 0:
-        raise InputError(f"views {views}: expected 0 or more")
+    check_views(views)
     matching = dict(MATCHING)
     if top_compartments is not None:
         if top_compartments < 1:

@@ -52,12 +52,11 @@ def classify_command(
             sample_id = ingest_image(store, pixels, str(image))
             ingest_image_views(store, pixels, str(image), sample_id, views)
         else:
-            sample_id = spec.sample_id
-            summary = ingest(store, [spec], workers=1)
-            if summary.failed:
-                raise InputError(f"{sample_id}: {summary.failed[0][1]}")
-            copies = view_specs([spec], views)
-            ingest(store, copies, workers=1)
+            sample_id, copies = spec.sample_id, view_specs([spec], views)
+            summary = ingest(store, [spec, *copies], workers=1)
+            for failed, reason in summary.failed:
+                if failed == sample_id:
+                    raise InputError(f"{sample_id}: {reason}")
             link_views(store, copies)
         decisions = classify(store, [sample_id], rule=rule, workers=1, views=views)
         if not decisions or decisions[0].winner is None:

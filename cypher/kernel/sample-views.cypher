@@ -5,7 +5,8 @@
 // Parameters:
 //   $sample_ids — the batch of samples to classify
 //   $views — how many of a sample's views take part (0: none)
-// Output rows: one; groups — [{image: a sample id of the batch, views: its views' ids}];
+// Output rows: one; groups — [{image: a sample id of the batch, label: its label, views: its
+//   views' ids}];
 //   ids — the batch's samples and their views
 UNWIND $sample_ids AS sample_id
 MATCH (image:Sample {sample_id: sample_id})
@@ -13,5 +14,5 @@ OPTIONAL MATCH (image)-[:HAS_VIEW]->(view:Sample)
 WITH image, view
   ORDER BY view.sample_id
 WITH image, collect(view.sample_id) AS views
-WITH collect({image: image.sample_id, views: views[..$views]}) AS groups
+WITH collect({image: image.sample_id, label: image.label, views: views[..$views]}) AS groups
 WITH groups, [id IN reduce(all = [], g IN groups | all + [g.image] + g.views) | toString(id)] AS ids

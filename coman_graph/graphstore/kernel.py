@@ -25,7 +25,7 @@ AUTO = "auto"
 KERNELS = (AUTO, PROCEDURE, CYPHER)
 #: The revision of the matching kernel this code's Cypher specifies; the plugin's
 #: ``coman.version()`` must report the same (``Procedures.KERNEL`` in the plugin's source).
-KERNEL_VERSION = 2
+KERNEL_VERSION = 3
 #: Where the plugin comes from, for the error that says it is missing.
 PLUGIN_HINT = (
     "scripts/setup builds it into .tools/neo4j/plugins/coman-graph-procedures.jar; "

@@ -1,7 +1,7 @@
 // Fast path of infer/activate on a server with the coman.* procedures: the same activation and
 // winner-take-all over a batch of samples, computed by coman.activate
-// (engines/neo4j/procedures), which keeps the active concepts in memory per model version;
-// a sample's views are activated with it and pooled in Cypher (kernel/pool-views).
+// (engines/neo4j/procedures), which keeps the active concepts in memory per model version and
+// pools a sample's views as kernel/sample-views and kernel/pool-views do.
 // Parameters:
 //   $sample_ids — the batch of samples to classify
 //   $classes — the detector neurons that compete (digit classes)
@@ -12,12 +12,8 @@
 //   $views — how many of a sample's views take part (0: none)
 // Returns: sample_id, label, winner (class), ranked — each neuron's best compartment, best first:
 //   [{class, concept_id, activation, fill, coverage, figure_missing, energy, examples}]
-// @include kernel/sample-views
-CALL (ids) {
-  CALL coman.activate(ids, $classes,
-                      {rule: $rule, figure_weight: $figure_weight,
-                       distance_weight: $distance_weight, top_compartments: $top_compartments})
-    YIELD sample_id, ranked
-  RETURN collect({sample_id: sample_id, ranked: ranked}) AS results
-}
-// @include kernel/pool-views
+CALL coman.activate($sample_ids, $classes,
+                    {rule: $rule, figure_weight: $figure_weight, distance_weight: $distance_weight,
+                     top_compartments: $top_compartments, views: $views})
+  YIELD sample_id, label, winner, ranked
+RETURN sample_id, label, winner, ranked

@@ -16,7 +16,8 @@ import java.util.Set;
  * activation = the rule's value x 2^(-figureWeight x the figure bits left unfilled). A neuron's
  * compartments are ranked by activation, then examples absorbed, then energy, then concept id; its
  * best one speaks for it, with the mean activation of its topCompartments best (summed best
- * first), and the neurons are ranked the same way.
+ * first), and the neurons are ranked the same way. A sample's views are pooled as
+ * cypher/kernel/pool-views pools them ({@link #pool}).
  */
 final class Activation {
     /** The rules of infer/activate. */
@@ -84,6 +85,39 @@ final class Activation {
         ranked.addAll(best.values());
         ranked.sort(RANKING);
         return ranked;
+    }
+
+    /**
+     * A sample's neurons pooled over it and its views (cypher/kernel/pool-views): each neuron's
+     * activation is the mean of its activations in {@code own} and in each of {@code views}
+     * (summed in ascending order), with the sample's own best compartment; ranked again.
+     */
+    static List<Neuron> pool(List<Neuron> own, List<List<Neuron>> views) {
+        if (views.isEmpty()) {
+            return own;
+        }
+        List<Neuron> pooled = new ArrayList<>();
+        for (Neuron mine : own) {
+            Double cls = Graph.number(mine.concept().cls());
+            List<Double> activations = new ArrayList<>();
+            activations.add(mine.activation());
+            for (List<Neuron> view : views) {
+                for (Neuron n : view) {
+                    if (cls.equals(Graph.number(n.concept().cls()))) {
+                        activations.add(n.activation());
+                    }
+                }
+            }
+            activations.sort(Comparator.naturalOrder());
+            double sum = 0.0;
+            for (double x : activations) {
+                sum += x;
+            }
+            pooled.add(new Neuron(
+                    mine.concept(), sum / activations.size(), mine.fill(), mine.coverage(), mine.figureMissing()));
+        }
+        pooled.sort(RANKING);
+        return pooled;
     }
 
     private static Neuron activate(

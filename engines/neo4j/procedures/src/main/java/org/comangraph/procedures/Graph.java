@@ -21,6 +21,7 @@ final class Graph {
     static final RelationshipType INTERCONNECTS = RelationshipType.withName("INTERCONNECTS");
     static final RelationshipType ANCHORS = RelationshipType.withName("ANCHORS");
     static final RelationshipType CORRESPONDS = RelationshipType.withName("CORRESPONDS");
+    static final RelationshipType HAS_VIEW = RelationshipType.withName("HAS_VIEW");
     /** The status of the concepts a class is classified with (train/activate-class). */
     static final String ACTIVE = "active";
 

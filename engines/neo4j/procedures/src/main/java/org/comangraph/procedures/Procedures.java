@@ -1,12 +1,15 @@
 package org.comangraph.procedures;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -27,7 +30,7 @@ public class Procedures {
      * The revision of the matching kernel this plugin implements; coman-graph uses the plugin only
      * when it expects the same (coman_graph/graphstore/kernel.py, KERNEL_VERSION).
      */
-    public static final long KERNEL = 2;
+    public static final long KERNEL = 3;
 
     @Context
     public Transaction tx;
@@ -119,7 +122,8 @@ public class Procedures {
     }
 
     /**
-     * Mirrors cypher/infer/activate (with cypher/kernel/match and cypher/kernel/figure-energy).
+     * Mirrors cypher/infer/activate (with cypher/kernel/match, cypher/kernel/figure-energy and, for a
+     * sample's views, cypher/kernel/sample-views and cypher/kernel/pool-views).
      */
     @Procedure(name = "coman.activate", mode = Mode.READ)
     @Description("Activates the active concepts of the given classes with each stored sample and ranks the "
@@ -131,7 +135,8 @@ public class Procedures {
             @Name(value = "classes", description = "The detector neurons that compete (digit classes).")
                     List<Number> classes,
             @Name(value = "options", description = "{rule: 'fill_coverage' | 'explained' | 'fill', figure_weight: FLOAT, "
-                    + "distance_weight: FLOAT, top_compartments: INTEGER}, as infer/activate's parameters.")
+                    + "distance_weight: FLOAT, top_compartments: INTEGER, views: INTEGER (default 0)}, as "
+                    + "infer/activate's parameters.")
                     Map<String, Object> options) {
         String rule = (String) required(options, "rule");
         if (!Activation.RULES.contains(rule)) {
@@ -144,6 +149,10 @@ public class Procedures {
         if (topCompartments < 1) {
             throw new IllegalArgumentException("coman.activate: top_compartments must be at least 1, got "
                     + topCompartments);
+        }
+        int views = options.get("views") == null ? 0 : (int) number(options, "views");
+        if (views < 0) {
+            throw new IllegalArgumentException("coman.activate: views must be 0 or more, got " + views);
         }
         Set<Double> classSet = ConceptModel.Filter.classSet(classes);
         ActiveModel model = ActiveModel.of(tx, db.databaseName());
@@ -159,9 +168,16 @@ public class Procedures {
                 continue;
             }
             SampleGraph sample = SampleGraph.read(node);
+            List<List<Activation.Neuron>> viewed = new ArrayList<>();
+            for (Node view : views(node, views)) {
+                SampleGraph copy = SampleGraph.read(view);
+                viewed.add(Activation.rank(copy, model, classSet,
+                        Matcher.match(copy, model.units, admitted, distanceWeight, 0.0, workspace),
+                        rule, figureWeight, topCompartments));
+            }
             Map<String, Matcher.Match> matches = Matcher.match(sample, model.units, admitted, distanceWeight, 0.0, workspace);
-            List<Activation.Neuron> ranked = Activation.rank(
-                    sample, model, classSet, matches, rule, figureWeight, topCompartments);
+            List<Activation.Neuron> ranked = Activation.pool(Activation.rank(
+                    sample, model, classSet, matches, rule, figureWeight, topCompartments), viewed);
             List<Map<String, Object>> out = new ArrayList<>();
             for (Activation.Neuron n : ranked) {
                 out.add(n.row());
@@ -170,6 +186,22 @@ public class Procedures {
                     sample.sampleId, sample.label, ranked.isEmpty() ? null : ranked.get(0).concept().cls(), out));
         }
         return rows.stream();
+    }
+
+    /** The first {@code count} views of a sample, in order of sample id (cypher/kernel/sample-views). */
+    private static List<Node> views(Node sample, int count) {
+        List<Node> views = new ArrayList<>();
+        if (count == 0) {
+            return views;
+        }
+        for (Relationship r : sample.getRelationships(Direction.OUTGOING, Graph.HAS_VIEW)) {
+            Node view = r.getEndNode();
+            if (view.hasLabel(Graph.SAMPLE)) {
+                views.add(view);
+            }
+        }
+        views.sort(Comparator.comparing(v -> (String) v.getProperty("sample_id")));
+        return views.subList(0, Math.min(count, views.size()));
     }
 
     /** Mirrors cypher/kernel/match (cypher/kernel/unit-pairs, then cypher/kernel/link-energy). */

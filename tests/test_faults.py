@@ -248,7 +248,8 @@ def test_server_killed_during_training(store, embedded_server, trained_once, ser
 def test_server_killed_during_classification(
     store, embedded_server, trained_once, server_killer, tmp_path
 ):
-    env = cli_env(embedded_server)
+    # the Cypher kernel: the procedures classify the run's images faster than a kill can land
+    env = cli_env(embedded_server, COMAN_KERNEL="cypher")
     args = [*EVALUATE_ARGS, "--out", str(tmp_path)]
     first = run_cli(args, env, timeout=600)
     assert first.returncode == 0, first.stderr
@@ -276,7 +277,7 @@ def test_server_killed_during_classification(
 
     revive(embedded_server, store)
     assert store.execute("MATCH (r:Run) RETURN count(r) AS n")[0]["n"] == runs  # none recorded
-    again = run_cli(args, cli_env(embedded_server), timeout=600)
+    again = run_cli(args, cli_env(embedded_server, COMAN_KERNEL="cypher"), timeout=600)
     assert again.returncode == 0, again.stderr
     assert decisions_of_run(store, run_id_of(again.stdout)) == uninterrupted
 
